@@ -1,0 +1,385 @@
+#include "parsers/loader.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "engine/parallel.hpp"
+#include "parsers/ci/ci.hpp"
+#include "parsers/common/output.hpp"
+#include "parsers/compose/compose.hpp"
+#include "parsers/dockerfile/dockerfile.hpp"
+#include "parsers/kubernetes/kubernetes.hpp"
+#include "parsers/observability/observability.hpp"
+
+namespace infralint {
+
+namespace {
+
+struct Slot {
+  std::string abs;
+  std::string format;
+  bool named = false;
+  size_t order = 0;
+  std::vector<yaml::Document> docs;
+  ParseOutput out;
+};
+
+bool is_yaml_format(std::string_view f) {
+  return f == kSniffYaml || f == "compose" || f == "kubernetes" || f == "github-workflow" ||
+         f == "dependabot" || f == "prometheus-rules" || f == "otel-collector";
+}
+
+// Reads a whole regular file, refusing more than `cap` bytes.
+bool read_file(const std::string& path, size_t cap, std::string& text, std::string& error,
+               bool& too_big) {
+  too_big = false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = "not a regular file";
+    ::close(fd);
+    return false;
+  }
+  if (static_cast<size_t>(st.st_size) > cap) {
+    too_big = true;
+    ::close(fd);
+    return false;
+  }
+  text.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  text.resize(got);
+  ::close(fd);
+  return true;
+}
+
+// Helm-style template actions at the start of a line make a file a template, not YAML.
+bool has_template_lines(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t i = pos;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (text.substr(i, 2) == "{{") return true;
+    const size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return false;
+}
+
+std::string sniff_yaml(const std::vector<yaml::Document>& docs) {
+  for (const auto& d : docs) {
+    if (d.root.is_map() && kubernetes::is_object(d.root)) return "kubernetes";
+  }
+  for (const auto& d : docs) {
+    if (!d.root.is_map()) continue;
+    if (const Value* s = d.root.get("services"); s && s->is_map()) return "compose";
+    if (observability::is_prometheus_rules(d.root)) return "prometheus-rules";
+    if (observability::is_otel_collector(d.root)) return "otel-collector";
+  }
+  return "";
+}
+
+void diag(Slot& s, const SourceFile* src, Severity sev, const std::string& path, uint32_t offset,
+          std::string msg) {
+  s.out.diagnostics.push_back(
+      Diagnostic{sev, path, src ? src->position(offset) : Position{}, std::move(msg)});
+}
+
+void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
+  FileEntry& fe = g.files[index];
+  std::string text;
+  if (opt.use_stdin) {
+    text = opt.stdin_text;
+  } else {
+    std::string error;
+    bool too_big = false;
+    if (!read_file(s.abs, opt.max_file_size, text, error, too_big)) {
+      diag(s, nullptr, too_big ? Severity::Warning : Severity::Error, fe.path, 0,
+           too_big ? "file is larger than the " + std::to_string(opt.max_file_size) +
+                         "-byte cap: not scanned"
+                   : "cannot read file: " + error);
+      return;
+    }
+  }
+  if (text.find('\0') != std::string::npos) {
+    diag(s, nullptr, Severity::Warning, fe.path, 0, "binary file (holds NUL bytes): not scanned");
+    return;
+  }
+  fe.source = std::make_unique<SourceFile>(fe.path, std::move(text));
+  const SourceFile& src = *fe.source;
+  if (src.text().find_first_not_of(" \t\r\n") == std::string::npos) {
+    diag(s, &src, Severity::Info, fe.path, 0, "empty file");
+    return;
+  }
+  const size_t bad = first_invalid_utf8(src.text());
+  if (bad != std::string::npos) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(src.text()[bad]));
+    diag(s, &src, Severity::Error, fe.path, static_cast<uint32_t>(bad),
+         std::string("invalid UTF-8 (byte ") + hex + ")");
+    if (is_yaml_format(s.format)) return;
+  }
+
+  if (s.format == "dockerfile") {
+    if (has_template_lines(src.text())) {
+      diag(s, &src, Severity::Info, fe.path, 0,
+           "template markers ({{ }}): a Dockerfile template, not scanned");
+      return;
+    }
+    dockerfile::parse(src, index, s.out);
+    return;
+  }
+  if (!is_yaml_format(s.format)) return;  // terraform: its own parser (issue 3)
+
+  const bool sniffing = s.format == kSniffYaml;
+  if (has_template_lines(src.text())) {
+    if (!sniffing || s.named || src.text().find("apiVersion") != std::string::npos) {
+      diag(s, &src, Severity::Info, fe.path, 0,
+           "template markers ({{ }}): not plain YAML, not scanned");
+    }
+    s.format = sniffing ? "" : s.format;
+    return;
+  }
+  yaml::Result r = yaml::parse(src, index, opt.yaml);
+  if (r.failed && src.text().find("{{") != std::string::npos) {
+    // Template actions inside values ("key: {{ .Values.x }}") are not YAML either.
+    diag(s, &src, Severity::Info, fe.path, 0,
+         "template markers ({{ }}): not plain YAML, not scanned");
+    s.format = sniffing ? "" : s.format;
+    return;
+  }
+  s.docs = std::move(r.documents);
+  if (sniffing) {
+    s.format = sniff_yaml(s.docs);
+    // An unparsable YAML file that is not known to be IaC is not ours to judge, unless named.
+    if (s.format.empty() && r.failed) {
+      const bool looks_k8s = src.text().find("apiVersion:") != std::string::npos &&
+                             src.text().find("kind:") != std::string::npos;
+      if (looks_k8s) {
+        s.format = "kubernetes";
+      } else if (!s.named) {
+        return;
+      }
+    }
+    if (s.format.empty()) {
+      if (s.named)
+        diag(s, &src, Severity::Info, fe.path, 0, "not a recognised IaC format: not scanned");
+      if (!r.failed) return;
+    }
+  }
+  for (auto& d : r.diagnostics) s.out.diagnostics.push_back(std::move(d));
+  if (s.docs.empty()) return;
+  const Value& first = s.docs.front().root;
+  if (s.format == "kubernetes") {
+    kubernetes::build(s.docs, src, index, s.out);
+  } else if (s.format == "github-workflow") {
+    ci::build_workflow(first, src, index, s.out);
+  } else if (s.format == "dependabot") {
+    ci::build_dependabot(first, src, index, s.out);
+  } else if (s.format == "prometheus-rules") {
+    for (const auto& d : s.docs) observability::build_prometheus(d.root, src.path(), index, s.out);
+  } else if (s.format == "otel-collector") {
+    observability::build_otel(first, src.path(), Span{first.span.begin, first.span.begin}, index,
+                              s.out);
+  }
+  // compose: built per project once every file is read.
+}
+
+bool is_default_compose(std::string_view name) {
+  return name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" ||
+         name == "docker-compose.yml";
+}
+bool is_override_compose(std::string_view name) {
+  return name == "compose.override.yaml" || name == "compose.override.yml" ||
+         name == "docker-compose.override.yaml" || name == "docker-compose.override.yml";
+}
+
+std::string dir_of(const std::string& p) {
+  const size_t s = p.rfind('/');
+  return s == std::string::npos ? "" : p.substr(0, s);
+}
+std::string base_of(const std::string& p) {
+  const size_t s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Graph& g,
+                                               std::vector<Slot>& slots) {
+  std::map<std::string, std::vector<uint32_t>> defaults;  // dir -> default + override files
+  std::map<std::string, std::vector<uint32_t>> named;     // dir -> files named together
+  std::vector<uint32_t> lone;
+  for (uint32_t i = 0; i < slots.size(); ++i) {
+    if (slots[i].format != "compose" || slots[i].docs.empty()) continue;
+    const std::string& path = g.files[i].path;
+    const std::string name = base_of(path);
+    if (slots[i].named) {
+      named[dir_of(path)].push_back(i);
+    } else if (is_default_compose(name) || is_override_compose(name)) {
+      defaults[dir_of(path)].push_back(i);
+    } else {
+      lone.push_back(i);
+    }
+  }
+  std::vector<compose::Project> projects;
+  auto make = [&](const std::string& dir, std::string prefix, const std::vector<uint32_t>& files) {
+    compose::Project p;
+    p.dir = dir;
+    p.prefix = std::move(prefix);
+    for (uint32_t f : files) {
+      p.files.push_back(
+          compose::ProjectFile{f, g.files[f].source.get(), &slots[f].docs.front().root});
+    }
+    if (!opt.use_stdin) {
+      std::string text, error;
+      bool too_big = false;
+      const std::string env_path = (std::filesystem::path(g.root) / dir / ".env").string();
+      if (read_file(env_path, opt.max_file_size, text, error, too_big))
+        p.env = compose::parse_env_file(text);
+    }
+    p.find_file = [&g, &slots](const std::string& path) {
+      const uint32_t f = g.file_index(path);
+      if (f == kNoFile || slots[f].docs.empty() || !g.files[f].source)
+        return compose::ProjectFile{};
+      return compose::ProjectFile{f, g.files[f].source.get(), &slots[f].docs.front().root};
+    };
+    projects.push_back(std::move(p));
+  };
+  auto dir_prefix = [](const std::string& dir) { return dir.empty() ? std::string() : dir + ":"; };
+  for (auto& [dir, files] : defaults) {
+    // Compose reads one default file (compose.yaml first) and its override; others stand alone.
+    std::vector<uint32_t> mains, overrides;
+    for (uint32_t f : files)
+      (is_override_compose(base_of(g.files[f].path)) ? overrides : mains).push_back(f);
+    static const char* kOrder[] = {"compose.yaml", "compose.yml", "docker-compose.yaml",
+                                   "docker-compose.yml"};
+    std::stable_sort(mains.begin(), mains.end(), [&](uint32_t a, uint32_t b) {
+      auto rank = [&](uint32_t f) {
+        return std::find(std::begin(kOrder), std::end(kOrder), base_of(g.files[f].path)) -
+               std::begin(kOrder);
+      };
+      return rank(a) < rank(b);
+    });
+    std::vector<uint32_t> merged;
+    if (!mains.empty()) merged.push_back(mains.front());
+    if (!overrides.empty()) merged.push_back(overrides.front());
+    make(dir, dir_prefix(dir), merged);
+    for (size_t k = 1; k < mains.size(); ++k) make(dir, g.files[mains[k]].path + ":", {mains[k]});
+    for (size_t k = 1; k < overrides.size(); ++k)
+      make(dir, g.files[overrides[k]].path + ":", {overrides[k]});
+  }
+  for (auto& [dir, files] : named) {
+    std::stable_sort(files.begin(), files.end(),
+                     [&](uint32_t a, uint32_t b) { return slots[a].order < slots[b].order; });
+    const bool default_named =
+        files.size() > 1 || is_default_compose(base_of(g.files[files[0]].path));
+    make(dir, default_named ? dir_prefix(dir) : g.files[files[0]].path + ":", files);
+  }
+  for (uint32_t f : lone) make(dir_of(g.files[f].path), g.files[f].path + ":", {f});
+  return projects;
+}
+
+void append(Graph& g, ParseOutput& out) {
+  const auto base = static_cast<uint32_t>(g.resources.size());
+  for (auto& r : out.resources) g.resources.push_back(std::move(r));
+  for (auto& e : out.edges) g.add_edge(base + e.from, base + e.to, std::move(e.kind));
+  for (auto& d : out.diagnostics) g.diagnostics.push_back(std::move(d));
+}
+
+}  // namespace
+
+LoadResult load(const LoadOptions& opt) {
+  LoadResult result;
+  Graph& g = result.graph;
+  Discovery disc;
+  if (opt.use_stdin) {
+    std::error_code ec;
+    disc.root = std::filesystem::current_path(ec).string();
+    std::string name = opt.stdin_name.empty() ? "stdin" : opt.stdin_name;
+    std::string format =
+        opt.discover.forced_type.empty() ? classify_by_name(name) : opt.discover.forced_type;
+    if (format.empty()) format = std::string(kSniffYaml);
+    disc.files.push_back(DiscoveredFile{name, "", format, true, 0});
+  } else {
+    disc = discover(opt.discover);
+  }
+  g.root = disc.root;
+  g.diagnostics = std::move(disc.diagnostics);
+  if (disc.usage_error) {
+    result.usage_error = true;
+    return result;
+  }
+
+  // The file table: discovered files plus the package manifests (which are never read).
+  std::map<std::string, std::pair<std::string, const DiscoveredFile*>> table;
+  for (const auto& f : disc.files) table[f.path] = {f.format, &f};
+  for (const auto& m : disc.manifests)
+    table.emplace(m.path, std::make_pair(std::string("manifest"), nullptr));
+  std::vector<Slot> slots;
+  for (auto& [path, entry] : table) {
+    g.file_by_path[path] = static_cast<uint32_t>(g.files.size());
+    g.files.push_back(FileEntry{path, entry.first, nullptr});
+    Slot s;
+    s.format = entry.first;
+    if (entry.second) {
+      s.abs = entry.second->abs;
+      s.named = entry.second->named;
+      s.order = entry.second->order;
+    }
+    slots.push_back(std::move(s));
+  }
+
+  parallel_for(slots.size(), opt.jobs, [&](size_t i) {
+    if (slots[i].format != "manifest") load_file(opt, g, static_cast<uint32_t>(i), slots[i]);
+  });
+  for (size_t i = 0; i < slots.size(); ++i) g.files[i].format = slots[i].format;
+
+  std::vector<compose::Project> projects = compose_projects(opt, g, slots);
+  std::vector<ParseOutput> project_out(projects.size());
+  parallel_for(projects.size(), opt.jobs,
+               [&](size_t i) { compose::build(projects[i], project_out[i]); });
+
+  for (auto& s : slots) append(g, s.out);
+  for (auto& o : project_out) append(g, o);
+
+  // One manifest resource per (ecosystem, directory), pointing at its first file.
+  std::map<std::pair<std::string, std::string>, uint32_t> manifests;
+  for (const auto& m : disc.manifests) {
+    auto key = std::make_pair(m.ecosystem, m.directory);
+    auto it = manifests.find(key);
+    if (it == manifests.end()) {
+      Value attrs = Value::map();
+      attrs.set("ecosystem", Value::string(m.ecosystem));
+      attrs.set("directory", Value::string(m.directory));
+      attrs.set("files", Value::list());
+      g.resources.push_back(make_resource("manifest", "manifest", m.ecosystem + ":" + m.directory,
+                                          "manifest:" + m.ecosystem + ":" + m.directory,
+                                          g.file_index(m.path), Span{}, std::move(attrs)));
+      it = manifests.emplace(key, static_cast<uint32_t>(g.resources.size() - 1)).first;
+    }
+    g.resources[it->second].attributes.get("files")->items.push_back(Value::string(m.path));
+  }
+
+  compose::link(g);
+  kubernetes::link(g);
+  g.finalize();
+  return result;
+}
+
+}  // namespace infralint

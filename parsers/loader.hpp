@@ -1,0 +1,31 @@
+// Loads a repository into one resource graph: discover -> read and parse every file in
+// parallel -> group compose projects -> link across files -> finalize (DESIGN.md "Pipeline").
+#pragma once
+
+#include <string>
+
+#include "engine/discover.hpp"
+#include "engine/graph.hpp"
+#include "parsers/yaml/yaml.hpp"
+
+namespace infralint {
+
+struct LoadOptions {
+  DiscoverOptions discover;
+  size_t max_file_size = 10 * 1024 * 1024;
+  unsigned jobs = 0;  // 0: every core
+  yaml::Options yaml;
+  // Standard input as one file (editors): `stdin_name` is the path it is reported under.
+  bool use_stdin = false;
+  std::string stdin_name;
+  std::string stdin_text;
+};
+
+struct LoadResult {
+  Graph graph;
+  bool usage_error = false;
+};
+
+LoadResult load(const LoadOptions& options);
+
+}  // namespace infralint
