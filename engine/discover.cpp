@@ -89,6 +89,30 @@ class Walker {
   std::set<std::string> seen_files_;
   std::set<std::string> seen_dirs_;
   std::vector<std::string> charts_;  // folders holding Chart.yaml, relative
+  // What symlinks reach is walked after everything reached directly, so a file seen both
+  // ways is listed under its real path.
+  struct Deferred {
+    fs::path target;
+    std::string rel;
+    bool is_dir;
+  };
+  std::vector<Deferred> deferred_;
+
+ public:
+  void walk_deferred() {
+    while (!deferred_.empty()) {
+      std::vector<Deferred> batch;
+      batch.swap(deferred_);
+      for (const auto& d : batch) {
+        if (d.is_dir) {
+          layers_.clear();
+          walk(d.target, d.rel);
+        } else {
+          add_file(d.target, d.rel, false);
+        }
+      }
+    }
+  }
 };
 
 bool Walker::ignored(const std::string& rel, bool is_dir) const {
@@ -191,7 +215,7 @@ void Walker::walk(const fs::path& start_dir, const std::string& start_rel) {
       const std::string rel = join(name);
       std::error_code sec;
       const auto lst = e.symlink_status(sec);
-      fs::path target = e.path();
+      const fs::path& target = e.path();
       bool is_dir = fs::is_directory(lst);
       if (fs::is_symlink(lst)) {
         fs::path canon = fs::canonical(e.path(), sec);
@@ -207,8 +231,13 @@ void Walker::walk(const fs::path& start_dir, const std::string& start_rel) {
           info(rel, "symlink points outside the scan root: not followed");
           continue;
         }
-        target = canon;
         is_dir = fs::is_directory(canon, sec);
+        if (!is_dir && !fs::is_regular_file(canon, sec)) continue;
+        if (is_dir ? !(name == ".git" || name == ".terraform" || name == "node_modules") && !ignored(rel, true)
+                   : !ignored(rel, false)) {
+          deferred_.push_back(Deferred{canon, rel, is_dir});
+        }
+        continue;
       }
       if (is_dir) {
         if (name == ".git" || name == ".terraform" || name == "node_modules") continue;
@@ -344,6 +373,7 @@ Discovery discover(const DiscoverOptions& opt) {
     relative_inside(root, canon[i], rel);
     if (is_dir[i]) {
       walker.walk(canon[i], rel);
+      walker.walk_deferred();
     } else {
       walker.add_named_file(canon[i], rel, i);
     }

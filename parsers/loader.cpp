@@ -40,7 +40,8 @@ bool is_yaml_format(std::string_view f) {
 bool read_file(const std::string& path, size_t cap, std::string& text, std::string& error,
                bool& too_big) {
   too_big = false;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO named on the command line must not hang the scan.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     error = std::strerror(errno);
     return false;
@@ -158,8 +159,12 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     return;
   }
   yaml::Result r = yaml::parse(src, index, opt.yaml);
-  if (r.failed && src.text().find("{{") != std::string::npos) {
-    // Template actions inside values ("key: {{ .Values.x }}") are not YAML either.
+  const bool complex_keys = std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& d) {
+    return d.message.rfind("complex mapping key", 0) == 0;
+  });
+  if ((r.failed || complex_keys) && src.text().find("{{") != std::string::npos) {
+    // Template actions inside values ("key: {{ .Values.x }}") are not YAML either: they fail
+    // to parse, or parse as nested flow mappings used as keys.
     diag(s, &src, Severity::Info, fe.path, 0,
          "template markers ({{ }}): not plain YAML, not scanned");
     s.format = sniffing ? "" : s.format;

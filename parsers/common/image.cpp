@@ -37,8 +37,10 @@ Value image_value(const Value& raw) {
   Value v = Value::map(raw.file, raw.span);
   const std::string text(raw.scalar_text());
   const ImageRef ref = parse_image_ref(text);
+  v.sensitive = raw.sensitive;
   auto field = [&](const char* key, const std::string& s) {
     Value f = s.empty() ? Value::null_at(raw.file, raw.span) : Value::string(s, raw.file, raw.span);
+    f.sensitive = raw.sensitive;
     v.set(key, std::move(f), raw.span);
   };
   field("reference", text);

@@ -128,6 +128,7 @@ class Builder {
   const Project& p_;
   ParseOutput& out_;
   Value merged_ = Value::map();
+  Value unresolved_;  // the services as written, before `extends` is applied
   ProjectFile main_;
   std::map<std::string, uint32_t> ids_;  // "type/name" -> local resource index
 };
@@ -160,7 +161,7 @@ void Builder::resolve_extends(const std::string& name, Value& svc, const Project
   Value base;
   ProjectFile base_file = from;
   if (file_path.empty()) {
-    const Value* b = merged_.at({"services", base_name});
+    const Value* b = unresolved_.get(base_name);
     if (!b) {
       out_.diag(Severity::Error, *from.source, ext.span.begin,
                 "extends: no service \"" + base_name + "\"");
@@ -214,6 +215,7 @@ void Builder::add_services() {
     out_.diag(Severity::Error, *main_.source, services->span.begin, "services must be a mapping");
     return;
   }
+  unresolved_ = *services;
   for (auto& e : services->entries) {
     if (!e.value.is_map() && !e.value.is_null()) {
       out_.diag(Severity::Error, *main_.source, e.value.span.begin,

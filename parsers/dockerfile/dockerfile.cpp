@@ -397,6 +397,7 @@ Value Parser::instruction_value(const Instruction& ins, const Vars& vars) {
   Value form = str(json_form ? "exec" : "shell", args_span);
   v.set("form", std::move(form));
   if (!ins.heredocs.empty()) {
+    v.span.end = std::max(v.span.end, ins.heredocs.back().span.end);
     Value docs = Value::list(file_, args_span);
     for (const auto& h : ins.heredocs) {
       Value d = Value::map(file_, h.span);
@@ -672,6 +673,8 @@ void Parser::build() {
   out_.resources[file_id].attributes.set("stage_count", std::move(count));
   if (stages.empty() && !instructions_.empty()) {
     diag(Severity::Error, instructions_.front().line.file_begin, "no FROM instruction");
+  } else if (instructions_.empty()) {
+    diag(Severity::Warning, 0, "no instructions: a Dockerfile needs at least a FROM");
   }
 
   // The container facet of the final stage: its image, and the healthcheck and user it has,
