@@ -67,20 +67,22 @@ void add_containers(Resource& r, const Value& spec, const std::string& base) {
   }
 }
 
-void build_object(const Value& obj, const SourceFile& src, uint32_t file, ParseOutput& out) {
+// Takes the object's value: the YAML tree moves into the resource, it is not copied.
+void build_object(Value&& object, const SourceFile& src, uint32_t file, ParseOutput& out) {
+  Resource r;
+  r.attributes = std::move(object);
+  const Value& obj = r.attributes;
   const std::string kind = text_of(obj.get("kind"));
   const Value* meta = obj.get("metadata");
   std::string name = meta ? text_of(meta->get("name")) : "";
   if (name.empty() && meta) name = text_of(meta->get("generateName"));
-  const Value* ns_value = meta ? meta->get("namespace") : nullptr;
-  const std::string ns = text_of(ns_value);
+  const std::string ns = meta ? text_of(meta->get("namespace")) : "";
   const bool cluster = kClusterScoped.count(kind) > 0;
-  const std::string address = "k8s:" + kind + "/" +
-                              (cluster ? "" : (ns.empty() ? std::string("default") : ns) + "/") +
-                              name;
-  const MapEntry* kind_entry = obj.entry("kind");
-  Resource r = make_resource(kind, "kubernetes", name, address, file,
-                             kind_entry ? kind_entry->key_span : obj.span, obj);
+  r.type = kind;
+  r.format = "kubernetes";
+  r.name = name;
+  r.address = "k8s:" + kind + "/" + (cluster ? "" : (ns.empty() ? std::string("default") : ns) + "/") + name;
+  r.file = file;
   r.span = obj.span;
   r.ns = cluster ? "" : ns;
   std::string path;
@@ -88,23 +90,28 @@ void build_object(const Value& obj, const SourceFile& src, uint32_t file, ParseO
   const uint32_t id = out.add(std::move(r));
 
   // Collector configs and rule files embedded in the object.
+  const Value& added = out.resources[id].attributes;
   const std::string base = src.path() + "#" + kind + "/" + name;
   if (kind == "PrometheusRule") {
-    if (const Value* spec = obj.get("spec"))
-      observability::build_prometheus(*spec, base, file, out, static_cast<int>(id));
+    if (const Value* spec = added.get("spec")) {
+      const Value groups = *spec;  // `out` grows while the groups are read
+      observability::build_prometheus(groups, base, file, out, static_cast<int>(id));
+    }
   } else if (kind == "ConfigMap") {
-    const Value* data = obj.get("data");
+    const Value* data = added.get("data");
     if (!data || !data->is_map()) return;
+    std::vector<std::pair<std::string, Value>> inner_configs;
     for (const auto& e : data->entries) {
       if (!e.value.is_string() || e.value.text.find(':') == std::string::npos) continue;
       std::optional<Value> inner = parse_embedded_yaml(e.value, src, file);
-      if (!inner) continue;
-      if (observability::is_otel_collector(*inner)) {
-        observability::build_otel(*inner, base + "/" + e.key, e.value.span, file, out,
-                                  static_cast<int>(id));
-      } else if (observability::is_prometheus_rules(*inner)) {
-        observability::build_prometheus(*inner, base + "/" + e.key, file, out,
-                                        static_cast<int>(id));
+      if (inner) inner_configs.emplace_back(e.key, std::move(*inner));
+    }
+    // `out` grows below: nothing may point into it any more.
+    for (auto& [key, inner] : inner_configs) {
+      if (observability::is_otel_collector(inner)) {
+        observability::build_otel(inner, base + "/" + key, inner.span, file, out, static_cast<int>(id));
+      } else if (observability::is_prometheus_rules(inner)) {
+        observability::build_prometheus(inner, base + "/" + key, file, out, static_cast<int>(id));
       }
     }
   }
@@ -233,18 +240,18 @@ bool selector_matches(const Value& selector, const Value* labels) {
   return true;
 }
 
-void build(const std::vector<yaml::Document>& docs, const SourceFile& src, uint32_t file,
+void build(std::vector<yaml::Document>& docs, const SourceFile& src, uint32_t file,
            ParseOutput& out) {
-  for (const auto& d : docs) {
+  for (auto& d : docs) {
     if (!d.root.is_map() || !is_object(d.root)) continue;
     const std::string kind = text_of(d.root.get("kind"));
     if (kind == "List" ||
         (kind.size() > 4 && kind.substr(kind.size() - 4) == "List" && d.root.get("items"))) {
-      const Value* items = d.root.get("items");
+      Value* items = d.root.get("items");
       if (!items || !items->is_list()) continue;
-      for (const auto& item : items->items) {
+      for (auto& item : items->items) {
         if (item.is_map() && is_object(item)) {
-          build_object(item, src, file, out);
+          build_object(std::move(item), src, file, out);
         } else {
           out.diag(Severity::Warning, src, item.span.begin,
                    "List item without apiVersion and kind: skipped");
@@ -252,7 +259,7 @@ void build(const std::vector<yaml::Document>& docs, const SourceFile& src, uint3
       }
       continue;
     }
-    build_object(d.root, src, file, out);
+    build_object(std::move(d.root), src, file, out);
   }
 }
 

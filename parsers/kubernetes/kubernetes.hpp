@@ -13,7 +13,8 @@ namespace infralint::kubernetes {
 
 bool is_object(const Value& root);
 
-void build(const std::vector<yaml::Document>& docs, const SourceFile& source, uint32_t file,
+// Moves the documents' objects into resources.
+void build(std::vector<yaml::Document>& docs, const SourceFile& source, uint32_t file,
            ParseOutput& out);
 
 void link(Graph& graph);

@@ -1,0 +1,3 @@
+module github.com/auterity/relaycore
+
+go 1.22
