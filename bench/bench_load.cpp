@@ -100,9 +100,11 @@ int main(int argc, char** argv) {
     cold.push_back(c.wall_ms);
     cold_rss = std::max(cold_rss, c.max_rss_kb);
   }
-  std::printf("cold `infralint scan` on one %ju-byte file (%zu runs): median %.2f ms wall, peak RSS %.1f MiB\n",
-              static_cast<uintmax_t>(std::filesystem::file_size(small)), cold.size(), median(cold),
-              static_cast<double>(cold_rss) / 1024);
+  std::printf(
+      "cold `infralint scan` on one %ju-byte file (%zu runs): median %.2f ms wall, peak RSS %.1f "
+      "MiB\n",
+      static_cast<uintmax_t>(std::filesystem::file_size(small)), cold.size(), median(cold),
+      static_cast<double>(cold_rss) / 1024);
   // 2. The whole binary over the whole corpus folder, graph JSON to /dev/null.
   std::vector<double> whole;
   long whole_rss = 0;
@@ -111,8 +113,9 @@ int main(int argc, char** argv) {
     whole.push_back(c.wall_ms);
     whole_rss = std::max(whole_rss, c.max_rss_kb);
   }
-  std::printf("infralint graph <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n", runs,
-              median(whole), static_cast<double>(whole_rss) / 1024);
+  std::printf(
+      "infralint graph <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n",
+      runs, median(whole), static_cast<double>(whole_rss) / 1024);
   std::vector<double> scan_all;
   long scan_rss = 0;
   for (int r = 0; r < runs; ++r) {
@@ -120,8 +123,9 @@ int main(int argc, char** argv) {
     scan_all.push_back(c.wall_ms);
     scan_rss = std::max(scan_rss, c.max_rss_kb);
   }
-  std::printf("infralint scan <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n", runs,
-              median(scan_all), static_cast<double>(scan_rss) / 1024);
+  std::printf(
+      "infralint scan <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n",
+      runs, median(scan_all), static_cast<double>(scan_rss) / 1024);
 
   // 3. In process: the compose, Dockerfile and Kubernetes files into one graph.
   std::vector<double> times;
@@ -135,10 +139,12 @@ int main(int argc, char** argv) {
     resources = result.graph.resources.size();
   }
   const double ms = median(times);
-  std::printf("load compose+dockerfile+k8s (in process, %d runs): %zu files, %.2f MB, %zu resources\n", runs,
-              files.size(), static_cast<double>(bytes) / 1e6, resources);
+  std::printf(
+      "load compose+dockerfile+k8s (in process, %d runs): %zu files, %.2f MB, %zu resources\n",
+      runs, files.size(), static_cast<double>(bytes) / 1e6, resources);
   std::printf("  median %.1f ms wall (min %.1f)  %.0f files/s  %.1f MB/s\n", ms,
-              *std::min_element(times.begin(), times.end()), static_cast<double>(files.size()) / (ms / 1000),
+              *std::min_element(times.begin(), times.end()),
+              static_cast<double>(files.size()) / (ms / 1000),
               static_cast<double>(bytes) / 1e6 / (ms / 1000));
 
   return 0;

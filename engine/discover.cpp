@@ -233,7 +233,8 @@ void Walker::walk(const fs::path& start_dir, const std::string& start_rel) {
         }
         is_dir = fs::is_directory(canon, sec);
         if (!is_dir && !fs::is_regular_file(canon, sec)) continue;
-        if (is_dir ? !(name == ".git" || name == ".terraform" || name == "node_modules") && !ignored(rel, true)
+        if (is_dir ? !(name == ".git" || name == ".terraform" || name == "node_modules") &&
+                         !ignored(rel, true)
                    : !ignored(rel, false)) {
           deferred_.push_back(Deferred{canon, rel, is_dir});
         }

@@ -13,8 +13,12 @@ using test::find_resource;
 using test::TempTree;
 
 // A good file beside every bad one proves that the scan went on.
-void write_good(const TempTree& t) { t.write("good/Dockerfile", "FROM alpine:3.19\n"); }
-bool scan_went_on(const Graph& g) { return find_resource(g, "dockerfile:good/Dockerfile#0") != nullptr; }
+void write_good(const TempTree& t) {
+  t.write("good/Dockerfile", "FROM alpine:3.19\n");
+}
+bool scan_went_on(const Graph& g) {
+  return find_resource(g, "dockerfile:good/Dockerfile#0") != nullptr;
+}
 
 const Diagnostic* only(const Graph& g, std::string_view path) {
   auto d = diagnostics_for(g, path);
@@ -163,7 +167,9 @@ TEST(BadInput, SymlinkLoop) {
 TEST(BadInput, AliasBomb) {
   TempTree t;
   write_good(t);
-  std::string bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string bomb =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a "
+      "[\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'i'; ++c) {
     bomb += std::string("  ") + c + ": &" + c + " [";
@@ -182,7 +188,8 @@ TEST(BadInput, AliasBomb) {
 TEST(BadInput, HundredThousandNestedBrackets) {
   TempTree t;
   write_good(t);
-  t.write("compose.yaml", "services: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
+  t.write("compose.yaml",
+          "services: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
   t.write("deep.yaml", "x: " + std::string(100000, '{'));
   Graph g = test::load_tree(t);
   const Diagnostic* d = only(g, "compose.yaml");
@@ -215,7 +222,9 @@ TEST(BadInput, DockerfileWithOnlyComments) {
 
 TEST(BadInput, YamlSyntaxErrorInAKubernetesFile) {
   TempTree t;
-  t.write("a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: Service\nmetadata: [oops\n");
+  t.write("a.yaml",
+          "apiVersion: v1\nkind: Service\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: "
+          "Service\nmetadata: [oops\n");
   Graph g = test::load_tree(t);
   const Diagnostic* d = only(g, "a.yaml");
   ASSERT_NE(d, nullptr);
@@ -227,7 +236,8 @@ TEST(BadInput, YamlSyntaxErrorInAKubernetesFile) {
 
 TEST(BadInput, HelmTemplateOutsideAChart) {
   TempTree t;
-  t.write("templates/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n");
+  t.write("templates/deploy.yaml",
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n");
   Graph g = test::load_tree(t);
   const Diagnostic* d = only(g, "templates/deploy.yaml");
   ASSERT_NE(d, nullptr);

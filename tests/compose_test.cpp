@@ -13,7 +13,9 @@ using test::TempTree;
 
 TEST(ComposeInterpolation, Forms) {
   compose::Env env{{"SET", "v"}, {"EMPTY", ""}};
-  auto val = [&](std::string_view s) { return compose::interpolate(s, env).value.value_or("<unknown>"); };
+  auto val = [&](std::string_view s) {
+    return compose::interpolate(s, env).value.value_or("<unknown>");
+  };
   EXPECT_EQ(val("${SET}"), "v");
   EXPECT_EQ(val("$SET/x"), "v/x");
   EXPECT_EQ(val("${UNSET:-d}"), "d");
@@ -36,7 +38,8 @@ TEST(ComposeInterpolation, Forms) {
 
 TEST(ComposeInterpolation, EnvFile) {
   auto env = compose::parse_env_file(
-      "# comment\nA=1\nexport B = two\nC='lit $A'\nD=\"x\\ny $A\"\nE=val # comment\n\nbroken line\n");
+      "# comment\nA=1\nexport B = two\nC='lit $A'\nD=\"x\\ny $A\"\nE=val # comment\n\nbroken "
+      "line\n");
   EXPECT_EQ(env["A"], "1");
   EXPECT_EQ(env["B"], "two");
   EXPECT_EQ(env["C"], "lit $A");
@@ -138,14 +141,16 @@ TEST(Compose, MergeKeysAndAnchors) {
 
 TEST(Compose, OverrideFileMerges) {
   TempTree t;
-  t.write("docker-compose.yml", "services:\n  web:\n    image: web:1\n    ports: [\"80:80\"]\n    command: [a]\n");
+  t.write("docker-compose.yml",
+          "services:\n  web:\n    image: web:1\n    ports: [\"80:80\"]\n    command: [a]\n");
   t.write("docker-compose.override.yml",
-          "services:\n  web:\n    image: web:2\n    ports: [\"443:443\"]\n    command: [b]\n  extra:\n    image: x:1\n");
+          "services:\n  web:\n    image: web:2\n    ports: [\"443:443\"]\n    command: [b]\n  "
+          "extra:\n    image: x:1\n");
   Graph g = test::load_tree(t);
   const Resource* web = find_resource(g, "compose:web");
   ASSERT_NE(web, nullptr);
   EXPECT_EQ(web->attributes.get("image")->text, "web:2");
-  ASSERT_EQ(web->attributes.get("ports")->items.size(), 2u);  // lists append
+  ASSERT_EQ(web->attributes.get("ports")->items.size(), 2u);    // lists append
   ASSERT_EQ(web->attributes.get("command")->items.size(), 1u);  // commands replace
   EXPECT_EQ(web->attributes.get("command")->items[0].text, "b");
   // The overriding value points into the override file.
@@ -160,7 +165,8 @@ TEST(Compose, NonDefaultFilesAreTheirOwnProjects) {
   t.write("sub/compose.yaml", "services:\n  web:\n    image: web:sub\n");
   Graph g = test::load_tree(t);
   EXPECT_EQ(find_resource(g, "compose:web")->attributes.get("image")->text, "web:1");
-  EXPECT_EQ(find_resource(g, "docker-compose.prod.yml:compose:web")->attributes.get("image")->text, "web:prod");
+  EXPECT_EQ(find_resource(g, "docker-compose.prod.yml:compose:web")->attributes.get("image")->text,
+            "web:prod");
   EXPECT_EQ(find_resource(g, "sub:compose:web")->attributes.get("image")->text, "web:sub");
 }
 
@@ -204,7 +210,8 @@ TEST(Compose, Extends) {
 
 TEST(Compose, BuildEdgeToDockerfileAndTargetStage) {
   TempTree t;
-  t.write("app/Dockerfile", "FROM node:20 AS deps\nFROM node:20-slim AS runtime\nFROM runtime AS debug\n");
+  t.write("app/Dockerfile",
+          "FROM node:20 AS deps\nFROM node:20-slim AS runtime\nFROM runtime AS debug\n");
   t.write("app/Dockerfile.dev", "FROM node:20\n");
   t.write("compose.yaml",
           "services:\n"

@@ -25,12 +25,18 @@ std::vector<std::string> read_list(const std::string& name) {
 
 // Files of the k8s and dockerfile lists that are templates, not plain files, with the reason.
 const std::map<std::string, std::string> kTemplates = {
-    {"kubernetes-examples/_archived/newrelic-infrastructure/newrelic-config-template.yaml", "{{config_data}} placeholder"},
-    {"kubernetes-examples/_archived/newrelic/newrelic-config-template.yaml", "{{config_data}} placeholder"},
-    {"kubernetes-examples/_archived/storage/vitess/etcd-controller-template.yaml", "{{cell}} placeholders"},
-    {"kubernetes-examples/_archived/storage/vitess/etcd-service-template.yaml", "{{cell}} placeholders"},
-    {"kubernetes-examples/_archived/storage/vitess/vtctld-controller-template.yaml", "{{...}} placeholders"},
-    {"kubernetes-examples/_archived/storage/vitess/vtgate-controller-template.yaml", "{{cell}} placeholders"},
+    {"kubernetes-examples/_archived/newrelic-infrastructure/newrelic-config-template.yaml",
+     "{{config_data}} placeholder"},
+    {"kubernetes-examples/_archived/newrelic/newrelic-config-template.yaml",
+     "{{config_data}} placeholder"},
+    {"kubernetes-examples/_archived/storage/vitess/etcd-controller-template.yaml",
+     "{{cell}} placeholders"},
+    {"kubernetes-examples/_archived/storage/vitess/etcd-service-template.yaml",
+     "{{cell}} placeholders"},
+    {"kubernetes-examples/_archived/storage/vitess/vtctld-controller-template.yaml",
+     "{{...}} placeholders"},
+    {"kubernetes-examples/_archived/storage/vitess/vtgate-controller-template.yaml",
+     "{{cell}} placeholders"},
     {"docker-library-postgres/Dockerfile-alpine.template", "jq template"},
     {"docker-library-postgres/Dockerfile-debian.template", "jq template"},
     {"docker-library-python/Dockerfile-linux.template", "jq template"},
@@ -39,7 +45,8 @@ const std::map<std::string, std::string> kTemplates = {
 
 // A Helm template that is valid YAML: its only marker sits inside a quoted string.
 const std::set<std::string> kPlainYamlHelm = {
-    "terraform-aws-eks-blueprints/patterns/vpc-lattice/cross-cluster-pod-communication/cluster/charts/platform/"
+    "terraform-aws-eks-blueprints/patterns/vpc-lattice/cross-cluster-pod-communication/cluster/"
+    "charts/platform/"
     "templates/kyverno-cluster-policy.yaml"};
 
 class Corpus : public ::testing::Test {
@@ -69,14 +76,15 @@ class Corpus : public ::testing::Test {
 Graph* Corpus::graph_ = nullptr;
 
 TEST_F(Corpus, EveryFileIsClassifiedAsItsListSays) {
-  const std::pair<const char*, const char*> lists[] = {{"compose", "compose"},   {"dockerfile", "dockerfile"},
-                                                       {"k8s", "kubernetes"},    {"tf", "terraform"},
-                                                       {"tfvars", "terraform"}, {"github-workflow", "github-workflow"}};
+  const std::pair<const char*, const char*> lists[] = {
+      {"compose", "compose"}, {"dockerfile", "dockerfile"}, {"k8s", "kubernetes"},
+      {"tf", "terraform"},    {"tfvars", "terraform"},      {"github-workflow", "github-workflow"}};
   for (const auto& [list, format] : lists) {
     const auto files = read_list(list);
     ASSERT_FALSE(files.empty()) << list;
     for (const auto& f : files) {
-      const std::string want = kTemplates.count(f) && std::string(format) == "kubernetes" ? "" : format;
+      const std::string want =
+          kTemplates.count(f) && std::string(format) == "kubernetes" ? "" : format;
       EXPECT_EQ(format_of(f), want) << f;
     }
   }
@@ -96,11 +104,13 @@ TEST_F(Corpus, EveryFileIsClassifiedAsItsListSays) {
 TEST_F(Corpus, ComposeDockerfileAndKubernetesFilesParseWithoutErrors) {
   for (const char* list : {"compose", "dockerfile", "k8s"}) {
     for (const auto& f : read_list(list)) {
-      for (const auto* d : errors_of(f)) ADD_FAILURE() << f << ":" << d->start.line << ":" << d->start.column << ": " << d->message;
+      for (const auto* d : errors_of(f))
+        ADD_FAILURE() << f << ":" << d->start.line << ":" << d->start.column << ": " << d->message;
       if (kTemplates.count(f)) {
         auto d = test::diagnostics_for(g(), f);
         ASSERT_EQ(d.size(), 1u) << f;
-        EXPECT_NE(d[0]->message.find("template markers"), std::string::npos) << f << " (" << kTemplates.at(f) << ")";
+        EXPECT_NE(d[0]->message.find("template markers"), std::string::npos)
+            << f << " (" << kTemplates.at(f) << ")";
       }
     }
   }
@@ -137,10 +147,12 @@ TEST_F(Corpus, ResourcesStartWhereTheirDefinitionStarts) {
       std::string first = trim_item(at);
       if (!first.empty() && first[0] == '{') first = first.substr(1);
       const size_t colon = first.find(':');
-      ASSERT_NE(colon, std::string::npos) << r.address << " at " << src->path() << ":" << p.line << ": " << line;
+      ASSERT_NE(colon, std::string::npos)
+          << r.address << " at " << src->path() << ":" << p.line << ": " << line;
       std::string key = first.substr(0, colon);
       if (key.size() >= 2 && (key[0] == '"' || key[0] == '\'')) key = key.substr(1, key.size() - 2);
-      EXPECT_NE(r.attributes.get(key), nullptr) << r.address << " at " << src->path() << ":" << p.line << ": " << line;
+      EXPECT_NE(r.attributes.get(key), nullptr)
+          << r.address << " at " << src->path() << ":" << p.line << ": " << line;
     }
   }
   // Counted independently of the parsers: FROM lines of the plain Dockerfiles.
@@ -173,7 +185,8 @@ TEST_F(Corpus, LinksAcrossFiles) {
   EXPECT_GT(builds, 50u);
   EXPECT_GT(selects, 100u);
   EXPECT_TRUE(test::has_edge(g(), "awesome-compose/nginx-golang:compose:backend",
-                             "dockerfile:awesome-compose/nginx-golang/backend/Dockerfile", "builds_from"));
+                             "dockerfile:awesome-compose/nginx-golang/backend/Dockerfile",
+                             "builds_from"));
 }
 
 }  // namespace

@@ -82,7 +82,8 @@ TEST(Discover, WalksSkipsAndHonoursGitignore) {
   DiscoverOptions opt;
   opt.paths = {t.root().string()};
   Discovery d = discover(opt);
-  EXPECT_EQ(paths(d), (std::vector<std::string>{"Dockerfile=dockerfile", "infra/main.tf=terraform", "k8s/app.yaml=yaml"}));
+  EXPECT_EQ(paths(d), (std::vector<std::string>{"Dockerfile=dockerfile", "infra/main.tf=terraform",
+                                                "k8s/app.yaml=yaml"}));
   opt.use_gitignore = false;
   d = discover(opt);
   EXPECT_EQ(d.files.size(), 5u);
@@ -108,7 +109,8 @@ TEST(Discover, SymlinksStayInsideTheRootAndLoopsEnd) {
   bool outside_reported = false;
   bool loop_reported = false;
   for (const auto& x : d.diagnostics) {
-    outside_reported |= x.path == "escape" && x.message.find("outside the scan root") != std::string::npos;
+    outside_reported |=
+        x.path == "escape" && x.message.find("outside the scan root") != std::string::npos;
     loop_reported |= x.path == "loop" && x.message.find("symlink loop") != std::string::npos;
   }
   EXPECT_TRUE(outside_reported);
@@ -119,7 +121,8 @@ TEST(Discover, HelmTemplatesAreSkippedOncePerChart) {
   TempTree t;
   t.write("chart/Chart.yaml", "apiVersion: v2\nname: c\n");
   t.write("chart/values.yaml", "replicas: 1\n");
-  t.write("chart/templates/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\n{{ .Values.x }}\n");
+  t.write("chart/templates/deploy.yaml",
+          "apiVersion: apps/v1\nkind: Deployment\n{{ .Values.x }}\n");
   t.write("chart/templates/svc.yaml", "apiVersion: v1\nkind: Service\n");
   DiscoverOptions opt;
   opt.paths = {t.root().string()};
@@ -163,7 +166,9 @@ TEST(Discover, StdinWithSeveralDocuments) {
   opt.use_stdin = true;
   opt.stdin_name = "chart/rendered.yaml";
   opt.discover.forced_type = "kubernetes";
-  opt.stdin_text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n";
+  opt.stdin_text =
+      "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: "
+      "Service\nmetadata: {name: b}\n";
   Graph g = load(opt).graph;
   ASSERT_EQ(g.resources.size(), 2u);
   EXPECT_EQ(g.files[g.resources[1].file].path, "chart/rendered.yaml");
@@ -180,7 +185,8 @@ TEST(Discover, ManifestsBecomeResources) {
   EXPECT_NE(test::find_resource(g, "manifest:pip:/backend"), nullptr);
   EXPECT_NE(test::find_resource(g, "manifest:npm:/web"), nullptr);
   EXPECT_NE(test::find_resource(g, "manifest:github-actions:/"), nullptr);
-  EXPECT_EQ(test::find_resource(g, "manifest:pip:/backend")->attributes.get("files")->items.size(), 2u);
+  EXPECT_EQ(test::find_resource(g, "manifest:pip:/backend")->attributes.get("files")->items.size(),
+            2u);
 }
 
 }  // namespace

@@ -15,7 +15,9 @@ struct Parsed {
     return nullptr;
   }
   Position at(const Value& v) const { return src.position(v.span.begin); }
-  const Value& instruction(const Resource& stage, size_t i) const { return stage.attributes.get("instructions")->items.at(i); }
+  const Value& instruction(const Resource& stage, size_t i) const {
+    return stage.attributes.get("instructions")->items.at(i);
+  }
 };
 
 Parsed parse(const std::string& text) {
@@ -25,7 +27,9 @@ Parsed parse(const std::string& text) {
 }
 
 TEST(Dockerfile, StagesAndAddresses) {
-  auto p = parse("FROM golang:1.22 AS build\nRUN go build\nFROM gcr.io/distroless/base\nCOPY --from=build /a /a\n");
+  auto p = parse(
+      "FROM golang:1.22 AS build\nRUN go build\nFROM gcr.io/distroless/base\nCOPY --from=build /a "
+      "/a\n");
   ASSERT_EQ(p.out.resources.size(), 3u);
   const Resource* build = p.find("dockerfile:app/Dockerfile#build");
   const Resource* final_stage = p.find("dockerfile:app/Dockerfile#1");
@@ -55,8 +59,11 @@ TEST(Dockerfile, FromAStageIsNotAnImage) {
 }
 
 TEST(Dockerfile, GlobalArgsResolveInFrom) {
-  auto p = parse("ARG PY=3.12\nARG VARIANT\nFROM python:${PY}-slim\nFROM python:${VARIANT}\nFROM python:${MISSING:-3.11}\n");
-  EXPECT_EQ(p.find("dockerfile:app/Dockerfile#0")->attributes.get("image")->text, "python:3.12-slim");
+  auto p = parse(
+      "ARG PY=3.12\nARG VARIANT\nFROM python:${PY}-slim\nFROM python:${VARIANT}\nFROM "
+      "python:${MISSING:-3.11}\n");
+  EXPECT_EQ(p.find("dockerfile:app/Dockerfile#0")->attributes.get("image")->text,
+            "python:3.12-slim");
   // An ARG without a default is set at build time: unknown, keeping its text.
   const Value* unknown = p.find("dockerfile:app/Dockerfile#1")->attributes.get("image");
   EXPECT_TRUE(unknown->is_unknown());
@@ -86,7 +93,8 @@ TEST(Dockerfile, ContinuationsCommentsAndPositions) {
 }
 
 TEST(Dockerfile, EscapeDirectiveBacktick) {
-  auto p = parse("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n    c:\\\n");
+  auto p = parse(
+      "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n    c:\\\n");
   const Resource* s = p.find("dockerfile:app/Dockerfile#0");
   EXPECT_EQ(p.instruction(*s, 1).get("value")->text, "dir     c:\\");
   EXPECT_EQ(p.out.resources[0].attributes.at({"directives", "escape"})->text, "`");
@@ -155,7 +163,8 @@ TEST(Dockerfile, FlagsAreParsed) {
 }
 
 TEST(Dockerfile, EnvAndArgInsideAStage) {
-  auto p = parse("FROM alpine\nARG V=1.2\nENV APP_V=$V OTHER=\"a b\"\nENV LEGACY some value\nUSER ${APP_V}\n");
+  auto p = parse(
+      "FROM alpine\nARG V=1.2\nENV APP_V=$V OTHER=\"a b\"\nENV LEGACY some value\nUSER ${APP_V}\n");
   const Resource* s = p.find("dockerfile:app/Dockerfile#0");
   EXPECT_EQ(s->attributes.at({"env", "APP_V"})->text, "1.2");
   EXPECT_EQ(s->attributes.at({"env", "OTHER"})->text, "a b");
@@ -164,13 +173,16 @@ TEST(Dockerfile, EnvAndArgInsideAStage) {
 }
 
 TEST(Dockerfile, HealthcheckAndNone) {
-  auto p = parse("FROM a AS x\nHEALTHCHECK --interval=5s --retries=3 CMD curl -f http://l/\nFROM b\nHEALTHCHECK NONE\n");
+  auto p = parse(
+      "FROM a AS x\nHEALTHCHECK --interval=5s --retries=3 CMD curl -f http://l/\nFROM "
+      "b\nHEALTHCHECK NONE\n");
   const Value* hc = p.find("dockerfile:app/Dockerfile#x")->attributes.get("healthcheck");
   EXPECT_FALSE(hc->get("disabled")->boolean);
   EXPECT_EQ(hc->get("interval")->text, "5s");
   EXPECT_EQ(hc->get("retries")->text, "3");
   EXPECT_EQ(hc->get("test")->text, "curl -f http://l/");
-  EXPECT_TRUE(p.find("dockerfile:app/Dockerfile#1")->attributes.at({"healthcheck", "disabled"})->boolean);
+  EXPECT_TRUE(
+      p.find("dockerfile:app/Dockerfile#1")->attributes.at({"healthcheck", "disabled"})->boolean);
 }
 
 TEST(Dockerfile, OnlyCommentsIsAWarning) {

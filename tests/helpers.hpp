@@ -43,7 +43,9 @@ inline Graph load_dir(const std::filesystem::path& dir, LoadOptions opt = {}) {
   return load(opt).graph;
 }
 
-inline Graph load_tree(const TempTree& t, LoadOptions opt = {}) { return load_dir(t.root(), std::move(opt)); }
+inline Graph load_tree(const TempTree& t, LoadOptions opt = {}) {
+  return load_dir(t.root(), std::move(opt));
+}
 
 inline const Resource* find_resource(const Graph& g, std::string_view address) {
   for (const auto& r : g.resources) {
@@ -52,9 +54,11 @@ inline const Resource* find_resource(const Graph& g, std::string_view address) {
   return nullptr;
 }
 
-inline bool has_edge(const Graph& g, std::string_view from, std::string_view to, std::string_view kind) {
+inline bool has_edge(const Graph& g, std::string_view from, std::string_view to,
+                     std::string_view kind) {
   for (const auto& e : g.edges) {
-    if (g.resources[e.from].address == from && g.resources[e.to].address == to && e.kind == kind) return true;
+    if (g.resources[e.from].address == from && g.resources[e.to].address == to && e.kind == kind)
+      return true;
   }
   return false;
 }
@@ -71,8 +75,8 @@ inline std::vector<const Diagnostic*> diagnostics_for(const Graph& g, std::strin
 inline std::string range(const Graph& g, const Value& v) {
   const Position a = g.position(v.file, v.span.begin);
   const Position b = g.position(v.file, v.span.end);
-  return std::to_string(a.line) + ":" + std::to_string(a.column) + "-" + std::to_string(b.line) + ":" +
-         std::to_string(b.column);
+  return std::to_string(a.line) + ":" + std::to_string(a.column) + "-" + std::to_string(b.line) +
+         ":" + std::to_string(b.column);
 }
 
 }  // namespace infralint::test

@@ -107,7 +107,8 @@ TEST(Kubernetes, ObjectsAddressesAndLocations) {
   EXPECT_EQ(deploy->type, "Deployment");
   EXPECT_EQ(deploy->ns, "shop");
   EXPECT_EQ(g.position(deploy->file, deploy->span.begin).line, 6u);
-  ASSERT_NE(find_resource(g, "k8s:Namespace/shop"), nullptr);  // cluster-scoped: no namespace segment
+  ASSERT_NE(find_resource(g, "k8s:Namespace/shop"),
+            nullptr);  // cluster-scoped: no namespace segment
   // kind: List items are objects of their own.
   ASSERT_NE(find_resource(g, "k8s:Secret/shop/api-keys"), nullptr);
   ASSERT_NE(find_resource(g, "k8s:ExternalSecret/shop/api-keys-es"), nullptr);
@@ -124,12 +125,14 @@ TEST(Kubernetes, Edges) {
   const std::string d = "k8s:Deployment/shop/api";
   EXPECT_TRUE(has_edge(g, "k8s:Service/shop/api", d, "selects"));
   EXPECT_TRUE(has_edge(g, "k8s:HorizontalPodAutoscaler/shop/api-hpa", d, "scales"));
-  EXPECT_TRUE(has_edge(g, "k8s:NetworkPolicy/shop/default-deny", d, "selects"));  // empty selector: all pods
+  EXPECT_TRUE(has_edge(g, "k8s:NetworkPolicy/shop/default-deny", d,
+                       "selects"));  // empty selector: all pods
   EXPECT_FALSE(has_edge(g, "k8s:NetworkPolicy/shop/only-frontend", d, "selects"));
   EXPECT_TRUE(has_edge(g, d, "k8s:Secret/shop/api-keys", "uses_secret"));
   EXPECT_TRUE(has_edge(g, d, "k8s:ConfigMap/shop/api-config", "uses_config"));
   EXPECT_TRUE(has_edge(g, d, "k8s:ServiceAccount/shop/api-sa", "uses_service_account"));
-  EXPECT_TRUE(has_edge(g, "k8s:ExternalSecret/shop/api-keys-es", "k8s:Secret/shop/api-keys", "targets"));
+  EXPECT_TRUE(
+      has_edge(g, "k8s:ExternalSecret/shop/api-keys-es", "k8s:Secret/shop/api-keys", "targets"));
   EXPECT_TRUE(has_edge(g, d, "k8s:Namespace/shop", "in_namespace"));
   EXPECT_TRUE(has_edge(g, "k8s:Secret/shop/api-keys", "k8s:Namespace/shop", "in_namespace"));
 }
@@ -158,8 +161,11 @@ TEST(Kubernetes, ContainerFacets) {
 
 TEST(Kubernetes, UnspecifiedNamespace) {
   TempTree t;
-  t.write("a.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers: [{name: c, image: x:1}]\n");
-  t.write("b.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {selector: {app: w}}\n");
+  t.write("a.yaml",
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  template:\n    "
+          "metadata: {labels: {app: w}}\n    spec:\n      containers: [{name: c, image: x:1}]\n");
+  t.write("b.yaml",
+          "apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {selector: {app: w}}\n");
   Graph g = test::load_tree(t);
   const Resource* w = find_resource(g, "k8s:Deployment/default/w");
   ASSERT_NE(w, nullptr);
@@ -194,7 +200,8 @@ spec:
       containers: [{name: c, image: busybox:1.36}]
 )");
   Graph g = test::load_tree(t);
-  for (const char* a : {"k8s:CronJob/default/nightly", "k8s:Pod/default/p", "k8s:DaemonSet/default/d"}) {
+  for (const char* a :
+       {"k8s:CronJob/default/nightly", "k8s:Pod/default/p", "k8s:DaemonSet/default/d"}) {
     const Resource* r = find_resource(g, a);
     ASSERT_NE(r, nullptr) << a;
     EXPECT_EQ(r->facets.size(), 1u) << a;
@@ -204,7 +211,11 @@ spec:
 }
 
 TEST(Kubernetes, SelectorSemantics) {
-  SourceFile f("x", "labels: {app: a, env: prod}\nsel1: {matchLabels: {app: a}, matchExpressions: [{key: env, operator: NotIn, values: [dev]}]}\nsel2: {matchExpressions: [{key: team, operator: Exists}]}\nsel3: {matchExpressions: [{key: team, operator: DoesNotExist}]}\n");
+  SourceFile f(
+      "x",
+      "labels: {app: a, env: prod}\nsel1: {matchLabels: {app: a}, matchExpressions: [{key: env, "
+      "operator: NotIn, values: [dev]}]}\nsel2: {matchExpressions: [{key: team, operator: "
+      "Exists}]}\nsel3: {matchExpressions: [{key: team, operator: DoesNotExist}]}\n");
   auto r = yaml::parse(f, 0);
   const Value& root = r.documents[0].root;
   const Value* labels = root.get("labels");
@@ -245,7 +256,8 @@ data:
   EXPECT_TRUE(insecure->boolean);
   // Embedded in a literal block, the value keeps its exact place in the file.
   EXPECT_EQ(range(g, *insecure), "14:21-14:25");
-  EXPECT_TRUE(has_edge(g, "k8s:ConfigMap/default/otel-collector-config", otel->address, "contains"));
+  EXPECT_TRUE(
+      has_edge(g, "k8s:ConfigMap/default/otel-collector-config", otel->address, "contains"));
 }
 
 TEST(Kubernetes, PrometheusRuleObjects) {

@@ -46,9 +46,9 @@ TEST(Utf8, FindsTheFirstInvalidByte) {
   EXPECT_EQ(first_invalid_utf8("plain"), std::string_view::npos);
   EXPECT_EQ(first_invalid_utf8("é€😀"), std::string_view::npos);
   EXPECT_EQ(first_invalid_utf8("ab\xFF"), 2u);
-  EXPECT_EQ(first_invalid_utf8("a\xC3"), 1u);          // truncated sequence
-  EXPECT_EQ(first_invalid_utf8("\xC0\xAF"), 0u);       // overlong '/'
-  EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), 0u);   // UTF-16 surrogate
+  EXPECT_EQ(first_invalid_utf8("a\xC3"), 1u);         // truncated sequence
+  EXPECT_EQ(first_invalid_utf8("\xC0\xAF"), 0u);      // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), 0u);  // UTF-16 surrogate
 }
 
 TEST(Numbers, YamlCoreSchema) {

@@ -81,7 +81,8 @@ void build_object(Value&& object, const SourceFile& src, uint32_t file, ParseOut
   r.type = kind;
   r.format = "kubernetes";
   r.name = name;
-  r.address = "k8s:" + kind + "/" + (cluster ? "" : (ns.empty() ? std::string("default") : ns) + "/") + name;
+  r.address = "k8s:" + kind + "/" +
+              (cluster ? "" : (ns.empty() ? std::string("default") : ns) + "/") + name;
   r.file = file;
   r.span = obj.span;
   r.ns = cluster ? "" : ns;
@@ -109,7 +110,8 @@ void build_object(Value&& object, const SourceFile& src, uint32_t file, ParseOut
     // `out` grows below: nothing may point into it any more.
     for (auto& [key, inner] : inner_configs) {
       if (observability::is_otel_collector(inner)) {
-        observability::build_otel(inner, base + "/" + key, inner.span, file, out, static_cast<int>(id));
+        observability::build_otel(inner, base + "/" + key, inner.span, file, out,
+                                  static_cast<int>(id));
       } else if (observability::is_prometheus_rules(inner)) {
         observability::build_prometheus(inner, base + "/" + key, file, out, static_cast<int>(id));
       }
