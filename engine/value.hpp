@@ -24,6 +24,7 @@ struct Value {
   bool quoted = false;     // a scalar written in quotes (or a block scalar)
   bool sensitive = false;  // a secret: every writer masks it (DECISIONS.md 18)
   bool boolean = false;
+  bool open = false;  // a map whose missing keys are unknown, not absent (a Terraform resource)
   uint32_t file = kNoFile;  // index into Graph::files
   Span span;
   double number = 0;

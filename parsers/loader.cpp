@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "engine/parallel.hpp"
 #include "parsers/ci/ci.hpp"
@@ -17,6 +18,7 @@
 #include "parsers/dockerfile/dockerfile.hpp"
 #include "parsers/kubernetes/kubernetes.hpp"
 #include "parsers/observability/observability.hpp"
+#include "parsers/terraform/terraform.hpp"
 
 namespace infralint {
 
@@ -28,6 +30,7 @@ struct Slot {
   bool named = false;
   size_t order = 0;
   std::vector<yaml::Document> docs;
+  std::optional<terraform::ParsedFile> terraform;
   ParseOutput out;
 };
 
@@ -147,7 +150,11 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     dockerfile::parse(src, index, s.out);
     return;
   }
-  if (!is_yaml_format(s.format)) return;  // terraform: its own parser (issue 3)
+  if (s.format == "terraform") {
+    s.terraform = terraform::parse_file(src, index, s.out.diagnostics);
+    return;
+  }
+  if (!is_yaml_format(s.format)) return;
 
   const bool sniffing = s.format == kSniffYaml;
   if (has_template_lines(src.text())) {
@@ -362,6 +369,12 @@ LoadResult load(const LoadOptions& opt) {
 
   for (auto& s : slots) append(g, s.out);
   for (auto& o : project_out) append(g, o);
+
+  std::vector<terraform::ParsedFile> tf_files;
+  for (auto& s : slots) {
+    if (s.terraform) tf_files.push_back(std::move(*s.terraform));
+  }
+  terraform::build(g, tf_files, opt.terraform);
 
   // One manifest resource per (ecosystem, directory), pointing at its first file.
   std::map<std::pair<std::string, std::string>, uint32_t> manifests;

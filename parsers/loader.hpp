@@ -6,6 +6,7 @@
 
 #include "engine/discover.hpp"
 #include "engine/graph.hpp"
+#include "parsers/terraform/terraform.hpp"
 #include "parsers/yaml/yaml.hpp"
 
 namespace infralint {
@@ -15,6 +16,7 @@ struct LoadOptions {
   size_t max_file_size = 10 * 1024 * 1024;
   unsigned jobs = 0;  // 0: every core
   yaml::Options yaml;
+  terraform::Options terraform;
   // Standard input as one file (editors): `stdin_name` is the path it is reported under.
   bool use_stdin = false;
   std::string stdin_name;
