@@ -173,6 +173,31 @@ TEST_F(Corpus, ResourcesStartWhereTheirDefinitionStarts) {
   EXPECT_GT(objects, 1000u);
 }
 
+TEST_F(Corpus, TerraformParsesEvaluatesAndResolvesLocalModules) {
+  size_t files = 0;
+  for (const auto& f : read_list("tf")) {
+    ++files;
+    for (const auto* d : errors_of(f))
+      ADD_FAILURE() << f << ":" << d->start.line << ":" << d->start.column << ": " << d->message;
+  }
+  EXPECT_EQ(files, 1065u);
+  for (const auto& d : g().diagnostics) {
+    EXPECT_EQ(d.message.find("no Terraform files at"), std::string::npos)
+        << d.path << ": " << d.message;
+    EXPECT_EQ(d.message.find("calls itself"), std::string::npos) << d.path << ": " << d.message;
+  }
+  // Examples call their module by a local path: the module's resources appear under them.
+  const Resource* vpc =
+      test::find_resource(g(), "terraform-aws-vpc/examples/simple:module.vpc.aws_vpc.this[0]");
+  ASSERT_NE(vpc, nullptr);
+  EXPECT_EQ(vpc->attributes.get("cidr_block")->text, "10.0.0.0/16");
+  size_t module_resources = 0;
+  for (const auto& r : g().resources) {
+    module_resources += r.format == "terraform" && r.address.find(":module.") != std::string::npos;
+  }
+  EXPECT_GT(module_resources, 1000u);
+}
+
 TEST_F(Corpus, LinksAcrossFiles) {
   size_t builds = 0;
   size_t selects = 0;

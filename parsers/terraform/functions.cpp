@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "parsers/terraform/eval.hpp"
 
@@ -27,6 +28,31 @@ Value list_of(std::vector<Value> items) {
   Value v = Value::list();
   v.items = std::move(items);
   return v;
+}
+
+nlohmann::json to_json(const Value& v);
+
+// A key that identifies a value for set operations (equal values, equal keys).
+std::string set_key(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::String:
+      return "s" + v.text;
+    case ValueKind::Number:
+      return "n" + format_number(v.number);
+    case ValueKind::Bool:
+      return v.boolean ? "t" : "f";
+    case ValueKind::Null:
+      return "0";
+    default:
+      return "j" + to_json(v).dump();
+  }
+}
+
+// Appends the items of `list` not seen yet, in order: linear, whatever the size.
+void add_unique(Value& out, std::unordered_set<std::string>& seen, const Value& list) {
+  for (const auto& i : list.items) {
+    if (seen.insert(set_key(i)).second) out.items.push_back(i);
+  }
 }
 
 // ---- JSON and YAML ----
@@ -426,12 +452,8 @@ const std::unordered_map<std::string, Fn>& table() {
                    [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
                      if (a.size() != 1 || !a[0].is_list()) return std::nullopt;
                      Value out = Value::list();
-                     for (auto& i : a[0].items) {
-                       if (std::none_of(out.items.begin(), out.items.end(),
-                                        [&](const Value& o) { return values_equal(o, i); })) {
-                         out.items.push_back(i);
-                       }
-                     }
+                     std::unordered_set<std::string> seen;
+                     add_unique(out, seen, a[0]);
                      return out;
                    }},
                   {"keys",
@@ -816,14 +838,8 @@ const std::unordered_map<std::string, Fn>& table() {
                                        // Terraform.
                                        if (a.size() != 1 || !a[0].is_list()) return std::nullopt;
                                        Value out = Value::list();
-                                       for (auto& i : a[0].items) {
-                                         if (std::none_of(out.items.begin(), out.items.end(),
-                                                          [&](const Value& o) {
-                                                            return values_equal(o, i);
-                                                          })) {
-                                           out.items.push_back(i);
-                                         }
-                                       }
+                                       std::unordered_set<std::string> seen;
+                                       add_unique(out, seen, a[0]);
                                        if (std::all_of(
                                                out.items.begin(), out.items.end(),
                                                [](const Value& v) { return v.is_string(); })) {
@@ -1201,16 +1217,10 @@ const std::unordered_map<std::string, Fn>& table() {
                       Resolver&) -> std::
                                      optional<Value> {
                                        Value out = Value::list();
+                                       std::unordered_set<std::string> seen;
                                        for (auto& l : a) {
                                          if (!l.is_list()) return std::nullopt;
-                                         for (auto& i : l.items) {
-                                           if (std::none_of(out.items.begin(), out.items.end(),
-                                                            [&](const Value& o) {
-                                                              return values_equal(o, i);
-                                                            })) {
-                                             out.items.push_back(i);
-                                           }
-                                         }
+                                         add_unique(out, seen, l);
                                        }
                                        return out;
                                      }},
@@ -1233,12 +1243,9 @@ const std::unordered_map<std::string, Fn>& table() {
                    [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
                      if (a.size() != 2 || !a[0].is_list() || !a[1].is_list()) return std::nullopt;
                      Value out = Value::list();
-                     for (auto& i : a[0].items) {
-                       if (std::none_of(a[1].items.begin(), a[1].items.end(),
-                                        [&](const Value& o) { return values_equal(o, i); })) {
-                         out.items.push_back(i);
-                       }
-                     }
+                     std::unordered_set<std::string> seen;
+                     for (const auto& i : a[1].items) seen.insert(set_key(i));
+                     add_unique(out, seen, a[0]);
                      return out;
                    }},
                   {"transpose",

@@ -363,6 +363,18 @@ Expr Converter::template_parts(TSNode node, size_t depth, bool quoted) {
     add_part(tpl, c, depth, quoted);
     cursor = ts_node_end_byte(c);
   }
+  // Adjacent literal pieces (a part and the whitespace gap before it) are one literal.
+  std::vector<Expr> merged;
+  for (auto& k : tpl.kids) {
+    if (k.kind == ExprKind::Literal && !merged.empty() && merged.back().kind == ExprKind::Literal) {
+      merged.back().value.text += k.value.text;
+      merged.back().span.end = k.span.end;
+      merged.back().value.span.end = k.span.end;
+    } else {
+      merged.push_back(std::move(k));
+    }
+  }
+  tpl.kids = std::move(merged);
   if (!quoted) {
     // The heredoc body starts after the line of its opening marker.
     if (!tpl.kids.empty() && tpl.kids.front().kind == ExprKind::Literal) {

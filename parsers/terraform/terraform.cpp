@@ -458,16 +458,14 @@ const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
       for (const auto* e : sorted) keys.emplace_back(tf::make_string(e->key), e->value);
     } else if (fe.is_list()) {
       bool ok = true;
+      std::set<std::string> seen;
       for (const auto& v : fe.items) {
         auto s = tf::to_string(v);
         if (!s) {
           ok = false;
           break;
         }
-        if (std::none_of(keys.begin(), keys.end(),
-                         [&](const auto& k) { return k.first.text == *s; })) {
-          keys.emplace_back(tf::make_string(*s), tf::make_string(*s));
-        }
+        if (seen.insert(*s).second) keys.emplace_back(tf::make_string(*s), tf::make_string(*s));
       }
       std::sort(keys.begin(), keys.end(),
                 [](const auto& a, const auto& b2) { return a.first.text < b2.first.text; });
@@ -601,6 +599,11 @@ Value Instance::call_value(const std::string& name) {
       const std::string base =
           mod_.external ? mod_.dir : (fs::path(b_.g_.root) / mod_.dir).string();
       child_dir = b_.external_dir((fs::path(base) / source).lexically_normal().string());
+      if (!child_dir && !mod_.external) {
+        b_.diag(Severity::Warning, file, blk.span.begin,
+                "module \"" + name + "\": no Terraform files at " + source +
+                    ": its outputs are unknown");
+      }
     }
   } else if (!source.empty()) {
     // .terraform/modules/modules.json of the root module: keys are "a" or "a.b" for nested calls.
@@ -913,12 +916,15 @@ void Instance::emit(Graph& g) {
     const auto& decls = data ? mod_.data : mod_.resources;
     for (const auto& [key, d] : decls) {
       const std::string full = data ? "data." + key : key;
-      const ResourceEval& re = resource(key, data);
+      resource(key, data);
+      // Evaluation is over: the instances move into the graph, and what references read goes.
+      ResourceEval& re = resources_[full];
+      re.ref = Value{};
       const std::string type = data ? "data." + d.block->labels[0] : d.block->labels[0];
-      for (const auto& inst : re.instances) {
+      for (auto& inst : re.instances) {
         Resource r = base(type, d.block->labels.size() > 1 ? d.block->labels[1] : "",
                           full + instance_key(inst.key), d);
-        r.attributes = inst.attributes;
+        r.attributes = std::move(inst.attributes);
         const uint32_t id = add(full, std::move(r));
         bodies.emplace_back(id, &d.block->body);
       }
