@@ -29,6 +29,10 @@ struct CommonOptions {
   bool no_gitignore = false;
   unsigned jobs = 0;
   size_t max_file_size = 10 * 1024 * 1024;
+  std::vector<std::string> tf_vars;
+  std::vector<std::string> tf_var_files;
+  size_t max_instances = 10'000;
+  size_t max_module_depth = 16;
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
@@ -44,6 +48,20 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("-j,--jobs", o.jobs, "Parallel jobs (default: every core)");
   cmd->add_option("--max-file-size", o.max_file_size,
                   "Skip files larger than this many bytes (default: 10 MB)");
+  cmd->add_option("--var", o.tf_vars, "Terraform variable NAME=VALUE for root modules (repeatable)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return v.find('=') == std::string::npos ? std::string("expected NAME=VALUE")
+                                                    : std::string();
+          },
+          "NAME=VALUE"));
+  cmd->add_option("--var-file", o.tf_var_files,
+                  "Terraform variables file for root modules (repeatable)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--max-instances", o.max_instances,
+                  "Cap on the instances of one Terraform resource or module (default: 10000)");
+  cmd->add_option("--max-module-depth", o.max_module_depth,
+                  "Cap on nested Terraform module calls (default: 16)");
 }
 
 LoadResult run_load(const CommonOptions& o) {
@@ -53,6 +71,14 @@ LoadResult run_load(const CommonOptions& o) {
   lo.discover.use_gitignore = !o.no_gitignore;
   lo.jobs = o.jobs;
   lo.max_file_size = o.max_file_size;
+  lo.terraform.max_file_size = o.max_file_size;
+  lo.terraform.max_instances_per_resource = o.max_instances;
+  lo.terraform.max_module_depth = o.max_module_depth;
+  lo.terraform.var_files = o.tf_var_files;
+  for (const auto& v : o.tf_vars) {
+    const size_t eq = v.find('=');
+    lo.terraform.vars.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+  }
   if (o.paths.size() == 1 && o.paths[0] == "-") {
     lo.use_stdin = true;
     lo.stdin_name = o.stdin_filename.empty() ? "stdin" : o.stdin_filename;
