@@ -91,41 +91,33 @@ int main(int argc, char** argv) {
   for (const auto& f : files) bytes += std::filesystem::file_size(f);
 
   // Child processes first: a child's peak RSS counts the parent's pages until exec.
+  auto repeat = [](const std::vector<std::string>& command, int n) {
+    std::vector<double> wall;
+    long rss = 0;
+    for (int r = 0; r < n; ++r) {
+      ChildRun c = run_child(command);
+      wall.push_back(c.wall_ms);
+      rss = std::max(rss, c.max_rss_kb);
+    }
+    return std::make_pair(median(wall), static_cast<double>(rss) / 1024);
+  };
   // 1. Cold start on one small file (the file the peer baselines use for compose).
   const std::string small = corpus + "/awesome-compose/react-express-mongodb/compose.yaml";
-  std::vector<double> cold;
-  long cold_rss = 0;
-  for (int r = 0; r < std::max(runs, 20); ++r) {
-    ChildRun c = run_child({binary, "scan", small});
-    cold.push_back(c.wall_ms);
-    cold_rss = std::max(cold_rss, c.max_rss_kb);
-  }
+  const int cold_runs = std::max(runs, 20);
+  const auto [cold_ms, cold_mib] = repeat({binary, "scan", small}, cold_runs);
   std::printf(
-      "cold `infralint scan` on one %ju-byte file (%zu runs): median %.2f ms wall, peak RSS %.1f "
+      "cold `infralint scan` on one %ju-byte file (%d runs): median %.2f ms wall, peak RSS %.1f "
       "MiB\n",
-      static_cast<uintmax_t>(std::filesystem::file_size(small)), cold.size(), median(cold),
-      static_cast<double>(cold_rss) / 1024);
-  // 2. The whole binary over the whole corpus folder, graph JSON to /dev/null.
-  std::vector<double> whole;
-  long whole_rss = 0;
-  for (int r = 0; r < runs; ++r) {
-    ChildRun c = run_child({binary, "graph", corpus, "-o", "/dev/null"});
-    whole.push_back(c.wall_ms);
-    whole_rss = std::max(whole_rss, c.max_rss_kb);
-  }
+      static_cast<uintmax_t>(std::filesystem::file_size(small)), cold_runs, cold_ms, cold_mib);
+  // 2. The whole binary over the whole corpus folder.
+  const auto [graph_ms, graph_mib] = repeat({binary, "graph", corpus, "-o", "/dev/null"}, runs);
   std::printf(
       "infralint graph <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n",
-      runs, median(whole), static_cast<double>(whole_rss) / 1024);
-  std::vector<double> scan_all;
-  long scan_rss = 0;
-  for (int r = 0; r < runs; ++r) {
-    ChildRun c = run_child({binary, "scan", corpus});
-    scan_all.push_back(c.wall_ms);
-    scan_rss = std::max(scan_rss, c.max_rss_kb);
-  }
+      runs, graph_ms, graph_mib);
+  const auto [scan_ms, scan_mib] = repeat({binary, "scan", corpus}, runs);
   std::printf(
       "infralint scan <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n",
-      runs, median(scan_all), static_cast<double>(scan_rss) / 1024);
+      runs, scan_ms, scan_mib);
 
   // 3. In process: the compose, Dockerfile and Kubernetes files into one graph.
   std::vector<double> times;
