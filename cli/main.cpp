@@ -6,11 +6,16 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "engine/discover.hpp"
+#include "engine/rules/evaluate.hpp"
+#include "engine/rules/rule.hpp"
 #include "parsers/loader.hpp"
 #include "reporters/graph_writer.hpp"
+#include "reporters/scan_report.hpp"
 
 namespace {
 
@@ -97,6 +102,74 @@ void print_diagnostics(const Graph& g, std::ostream& out) {
   }
 }
 
+struct RuleOptions {
+  std::vector<std::string> dirs;
+  std::vector<std::string> select;
+  std::vector<std::string> ignore;
+};
+
+std::vector<std::string> split_commas(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& s : in) {
+    size_t pos = 0;
+    while (pos <= s.size()) {
+      size_t end = s.find(',', pos);
+      if (end == std::string::npos) end = s.size();
+      if (end > pos) out.push_back(s.substr(pos, end - pos));
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
+// A rule id, or a review section ("2.1", "extra", "custom").
+bool matches(const rules::Rule& r, const std::vector<std::string>& keys) {
+  return std::any_of(keys.begin(), keys.end(),
+                     [&](const std::string& k) { return k == r.id || k == r.section; });
+}
+
+// The built-in rules plus --rules folders, selected. Errors: exit 2 with their positions.
+std::optional<std::vector<const rules::Rule*>> select_rules(const RuleOptions& o,
+                                                            std::vector<rules::Rule>& user,
+                                                            std::ostream& err) {
+  std::vector<rules::LoadError> errors;
+  for (const auto& d : o.dirs) {
+    auto loaded = rules::load_rule_dir(d, errors);
+    for (auto& r : loaded) user.push_back(std::move(r));
+  }
+  std::map<std::string, std::string> seen;
+  std::vector<const rules::Rule*> all;
+  for (const auto& r : rules::builtin_rules()) all.push_back(&r);
+  for (const auto& r : user) all.push_back(&r);
+  for (const auto* r : all) {
+    auto [it, fresh] = seen.emplace(r->id, r->source);
+    if (!fresh)
+      errors.push_back(rules::LoadError{
+          r->source, 0, 0, "duplicate rule id " + r->id + " (also in " + it->second + ")"});
+  }
+  for (const auto& e : errors) {
+    err << e.file;
+    if (e.line) err << ":" << e.line << ":" << e.column;
+    err << ": error: " << e.message << "\n";
+  }
+  if (!errors.empty()) return std::nullopt;
+  const auto select = split_commas(o.select);
+  const auto ignore = split_commas(o.ignore);
+  std::vector<const rules::Rule*> out;
+  for (const auto* r : all) {
+    const bool chosen = select.empty() ? r->enabled_by_default : matches(*r, select);
+    if (chosen && !matches(*r, ignore)) out.push_back(r);
+  }
+  return out;
+}
+
+void add_rule_options(CLI::App* cmd, RuleOptions& o) {
+  cmd->add_option("--rules", o.dirs,
+                  "Also load the rules (YAML, Checkov-compatible) in this folder (repeatable)");
+  cmd->add_option("--select", o.select, "Run only these rules or review sections (e.g. IL201,2.1)");
+  cmd->add_option("--ignore", o.ignore, "Skip these rules or review sections");
+}
+
 bool has_error(const Graph& g) {
   for (const auto& d : g.diagnostics) {
     if (d.severity == Severity::Error) return true;
@@ -118,6 +191,17 @@ int main(int argc, char** argv) {
   scan->add_flag(
       "--fail-on-parse-error", fail_on_parse_error,
       "Exit 1 when a file could not be read or parsed (default: reported, exit code unchanged)");
+  RuleOptions scan_rules;
+  add_rule_options(scan, scan_rules);
+  std::string scan_format = "text";
+  std::string scan_output;
+  std::string fail_on = "info";
+  scan->add_option("--format", scan_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  scan->add_option("-o,--output", scan_output,
+                   "Write the report to this file instead of standard output");
+  scan->add_option("--fail-on", fail_on,
+                   "Exit 1 on findings of this severity or higher (default: info, any)")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}));
 
   CommonOptions graph_opts;
   std::string graph_format = "json";
@@ -127,10 +211,16 @@ int main(int argc, char** argv) {
   graph->add_option("--format", graph_format, "json or dot")->check(CLI::IsMember({"json", "dot"}));
   graph->add_option("-o,--output", graph_output, "Write to this file instead of standard output");
 
-  CLI::App* rules = app.add_subcommand("rules", "List the rules");
+  CLI::App* rules_cmd = app.add_subcommand("rules", "List the rules, or explain one");
   std::string rules_format = "text";
-  rules->add_option("--format", rules_format, "text or json")
+  RuleOptions list_rules;
+  rules_cmd->add_option("--format", rules_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  add_rule_options(rules_cmd, list_rules);
+  std::string explain_id;
+  CLI::App* explain =
+      rules_cmd->add_subcommand("explain", "Describe one rule: what, why, how to fix, an example");
+  explain->add_option("id", explain_id, "The rule id")->required();
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -144,9 +234,43 @@ int main(int argc, char** argv) {
     std::cout << "infralint " << INFRALINT_GIT_DESCRIBE << " (" << INFRALINT_VERSION << ")\n";
     return kExitClean;
   }
-  if (rules->parsed()) {
-    // The rule engine and its built-in pack come with their own issues; nothing is loaded yet.
-    std::cout << (rules_format == "json" ? "[]\n" : "");
+  if (rules_cmd->parsed()) {
+    std::vector<rules::Rule> user;
+    if (!explain->parsed()) list_rules.select = {};
+    auto selected = select_rules(list_rules, user, std::cerr);
+    if (!selected) return kExitUsage;
+    std::vector<const rules::Rule*> every;
+    for (const auto& r : rules::builtin_rules()) every.push_back(&r);
+    for (const auto& r : user) every.push_back(&r);
+    if (explain->parsed()) {
+      for (const auto* r : every) {
+        if (r->id != explain_id) continue;
+        std::cout << r->id << " " << r->name
+                  << "\n\nseverity: " << rules::severity_name(r->severity)
+                  << "   section: " << r->section << "\n\n"
+                  << r->description << "\n\nHow to fix: " << r->remediation << "\n";
+        if (r->examples.is_object()) {
+          if (r->examples.contains("fail"))
+            std::cout << "\nFails:\n" << r->examples["fail"].get<std::string>();
+          if (r->examples.contains("pass"))
+            std::cout << "\nPasses:\n" << r->examples["pass"].get<std::string>();
+        }
+        return kExitClean;
+      }
+      std::cerr << "infralint: no rule " << explain_id << "\n";
+      return kExitUsage;
+    }
+    if (rules_format == "json") {
+      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      for (const auto* r : every) a.push_back(rule_to_json(*r));
+      std::cout << a.dump(1) << "\n";
+    } else {
+      for (const auto* r : every) {
+        std::printf("%-7s %-8s %-7s %s\n", r->id.c_str(),
+                    std::string(rules::severity_name(r->severity)).c_str(), r->section.c_str(),
+                    r->name.c_str());
+      }
+    }
     return kExitClean;
   }
   if (graph->parsed()) {
@@ -174,18 +298,51 @@ int main(int argc, char** argv) {
   }
   // scan
   const auto start = std::chrono::steady_clock::now();
+  std::vector<rules::Rule> user_rules;
+  auto selected = select_rules(scan_rules, user_rules, std::cerr);
+  if (!selected) return kExitUsage;
   LoadResult r = run_load(scan_opts);
-  print_diagnostics(r.graph, std::cout);
-  if (r.usage_error) return kExitUsage;
-  size_t scanned = 0;
-  for (const auto& f : r.graph.files) scanned += f.source != nullptr;
-  std::cout << "infralint: " << scanned << " files, " << r.graph.resources.size() << " resources, "
-            << r.graph.edges.size() << " edges";
-  if (isatty(STDOUT_FILENO)) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start);
-    std::cout << " in " << ms.count() << " ms";
+  if (r.usage_error) {
+    print_diagnostics(r.graph, std::cerr);
+    return kExitUsage;
   }
-  std::cout << "\n";
-  return fail_on_parse_error && has_error(r.graph) ? kExitFindings : kExitClean;
+  ScanReport report;
+  report.graph = &r.graph;
+  report.rules = *selected;
+  report.results = rules::evaluate(r.graph, report.rules, scan_opts.jobs);
+  sort_findings(r.graph, report.results.findings);
+
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!scan_output.empty()) {
+    file.open(scan_output, std::ios::binary);
+    if (!file) {
+      std::cerr << "infralint: cannot write " << scan_output << "\n";
+      return kExitUsage;
+    }
+    out = &file;
+  }
+  if (scan_format == "json") {
+    *out << scan_to_json(report).dump(1) << "\n";
+  } else {
+    write_scan_text(report, *out);
+    size_t scanned = 0;
+    for (const auto& f : r.graph.files) scanned += f.source != nullptr;
+    *out << "infralint: " << report.results.findings.size() << " findings, "
+         << report.results.passed.size() << " passed, " << report.results.unknown.size()
+         << " unknown; " << scanned << " files, " << r.graph.resources.size() << " resources, "
+         << report.rules.size() << " rules";
+    if (isatty(STDOUT_FILENO) && scan_output.empty()) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
+      *out << " in " << ms.count() << " ms";
+    }
+    *out << "\n";
+  }
+  bool failed = fail_on_parse_error && has_error(r.graph);
+  if (fail_on != "never") {
+    const auto threshold = rules::parse_severity(fail_on);
+    for (const auto& f : report.results.findings) failed |= f.rule->severity <= *threshold;
+  }
+  return failed ? kExitFindings : kExitClean;
 }

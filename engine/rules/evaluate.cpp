@@ -1,0 +1,890 @@
+#include "engine/rules/evaluate.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "engine/parallel.hpp"
+
+namespace infralint::rules {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string number_text(double d) {
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15)
+    return std::to_string(static_cast<long long>(d));
+  std::ostringstream ss;
+  ss << d;
+  return ss.str();
+}
+
+// Checkov compares most values as text: booleans as true/false, numbers without ".0".
+std::optional<std::string> scalar(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::String:
+      return v.text;
+    case ValueKind::Number:
+      return number_text(v.number);
+    case ValueKind::Bool:
+      return std::string(v.boolean ? "true" : "false");
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string json_scalar(const nlohmann::json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  if (j.is_number()) return number_text(j.get<double>());
+  if (j.is_null()) return "null";
+  return j.dump();
+}
+
+bool text_equals(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const std::string la = lower(a), lb = lower(b);
+  return (la == "true" || la == "false") && la == lb;  // "True" == true
+}
+
+std::vector<std::string> json_list(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  if (j.is_array()) {
+    for (const auto& e : j) out.push_back(json_scalar(e));
+  } else if (!j.is_null()) {
+    out.push_back(json_scalar(j));
+  }
+  return out;
+}
+
+std::optional<double> number(const std::string& s) {
+  double d = 0;
+  if (parse_number(s, d)) return d;
+  return std::nullopt;
+}
+
+std::vector<const Value*> elements(const Value& v) {
+  std::vector<const Value*> out;
+  if (v.is_list()) {
+    for (const auto& i : v.items) out.push_back(&i);
+  } else {
+    out.push_back(&v);
+  }
+  return out;
+}
+
+bool is_empty(const Value& v) {
+  return v.is_null() || (v.is_string() && v.text.empty()) || (v.is_list() && v.items.empty()) ||
+         (v.is_map() && v.entries.empty());
+}
+
+size_t words(const std::string& s) {
+  std::istringstream in(s);
+  size_t n = 0;
+  for (std::string w; in >> w;) ++n;
+  return n;
+}
+
+struct Cidr {
+  uint32_t addr = 0;
+  int bits = 0;
+};
+std::optional<Cidr> cidr(const std::string& s) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  int bits = 32;
+  char tail = 0;
+  const int n = std::sscanf(s.c_str(), "%u.%u.%u.%u/%d%c", &a, &b, &c, &d, &bits, &tail);
+  if (n < 4 || n == 6 || a > 255 || b > 255 || c > 255 || d > 255 || bits < 0 || bits > 32)
+    return std::nullopt;
+  Cidr r;
+  r.bits = bits;
+  r.addr = (a << 24) | (b << 16) | (c << 8) | d;
+  if (bits < 32) r.addr &= bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
+  return r;
+}
+bool cidr_inside(const Cidr& inner, const Cidr& outer) {
+  if (inner.bits < outer.bits) return false;
+  const uint32_t mask = outer.bits == 0 ? 0 : ~uint32_t{0} << (32 - outer.bits);
+  return (inner.addr & mask) == outer.addr;
+}
+
+std::optional<std::pair<double, double>> range(const std::string& s) {
+  const size_t dash = s.find('-', 1);
+  if (dash == std::string::npos) {
+    auto n = number(s);
+    if (!n) return std::nullopt;
+    return std::make_pair(*n, *n);
+  }
+  auto a = number(s.substr(0, dash));
+  auto b = number(s.substr(dash + 1));
+  if (!a || !b) return std::nullopt;
+  return std::make_pair(*a, *b);
+}
+
+Tri tri(bool b) {
+  return b ? Tri::True : Tri::False;
+}
+
+Tri length_compare(Op op, size_t len, const nlohmann::json& value) {
+  auto n = number(json_scalar(value));
+  if (!n) return Tri::False;
+  const double l = static_cast<double>(len);
+  switch (op) {
+    case Op::LengthEquals:
+    case Op::NumberOfWordsEquals:
+      return tri(l == *n);
+    case Op::LengthNotEquals:
+    case Op::NumberOfWordsNotEquals:
+      return tri(l != *n);
+    case Op::LengthGreaterThan:
+    case Op::NumberOfWordsGreaterThan:
+      return tri(l > *n);
+    case Op::LengthGreaterThanOrEqual:
+    case Op::NumberOfWordsGreaterThanOrEqual:
+      return tri(l >= *n);
+    case Op::LengthLessThan:
+    case Op::NumberOfWordsLessThan:
+      return tri(l < *n);
+    default:
+      return tri(l <= *n);
+  }
+}
+
+}  // namespace
+
+Tri apply_operator(const Condition& c, const Value& v) {
+  if (v.is_unknown())
+    return c.op == Op::Exists ? Tri::True : c.op == Op::NotExists ? Tri::False : Tri::Unknown;
+  if (v.contains_unknown() && c.op != Op::Exists && c.op != Op::NotExists &&
+      c.op != Op::IsNotEmpty && c.op != Op::IsEmpty) {
+    // A list or map with an unknown inside: decide only where the known part decides.
+    if (c.op == Op::Contains || c.op == Op::Intersects || c.op == Op::Any) {
+      for (const Value* e : elements(v)) {
+        if (!e->is_unknown() && apply_operator(c, *e) == Tri::True) return Tri::True;
+      }
+    }
+    return Tri::Unknown;
+  }
+  const auto text = scalar(v);
+  const std::string want = json_scalar(c.value);
+  switch (c.op) {
+    case Op::Exists:
+      return Tri::True;
+    case Op::NotExists:
+      return Tri::False;
+    case Op::Equals:
+      return tri(text && text_equals(*text, want));
+    case Op::NotEquals:
+      return tri(!(text && text_equals(*text, want)));
+    case Op::EqualsIgnoreCase:
+      return tri(text && lower(*text) == lower(want));
+    case Op::NotEqualsIgnoreCase:
+      return tri(!(text && lower(*text) == lower(want)));
+    case Op::RegexMatch:
+    case Op::NotRegexMatch: {
+      // Python's re.match: anchored at the start only.
+      const bool m = text && c.regex && c.regex->ok() &&
+                     c.regex->Match(*text, 0, text->size(), RE2::ANCHOR_START, nullptr, 0);
+      return tri(c.op == Op::RegexMatch ? m : !m);
+    }
+    case Op::StartingWith:
+      return tri(text && text->rfind(want, 0) == 0);
+    case Op::NotStartingWith:
+      return tri(!(text && text->rfind(want, 0) == 0));
+    case Op::EndingWith:
+    case Op::NotEndingWith: {
+      const bool e = text && text->size() >= want.size() &&
+                     text->compare(text->size() - want.size(), want.size(), want) == 0;
+      return tri(c.op == Op::EndingWith ? e : !e);
+    }
+    case Op::Contains:
+    case Op::NotContains: {
+      bool found = false;
+      if (v.is_string()) {
+        found = v.text.find(want) != std::string::npos;
+      } else if (v.is_list()) {
+        for (const auto& i : v.items) {
+          auto s = scalar(i);
+          found |= s && text_equals(*s, want);
+        }
+      } else if (v.is_map()) {
+        found = v.get(want) != nullptr;
+      }
+      return tri(c.op == Op::Contains ? found : !found);
+    }
+    case Op::Within:
+    case Op::NotWithin: {
+      bool in = false;
+      for (const auto& w : json_list(c.value)) in |= text && text_equals(*text, w);
+      return tri(c.op == Op::Within ? in : !in);
+    }
+    case Op::Any: {
+      const auto wants = json_list(c.value);
+      for (const Value* e : elements(v)) {
+        auto s = scalar(*e);
+        for (const auto& w : wants) {
+          if (s && text_equals(*s, w)) return Tri::True;
+        }
+      }
+      return Tri::False;
+    }
+    case Op::GreaterThan:
+    case Op::GreaterThanOrEqual:
+    case Op::LessThan:
+    case Op::LessThanOrEqual: {
+      double a = 0;
+      double b = 0;
+      if (!text || !parse_number(*text, a) || !parse_number(want, b)) return Tri::False;
+      if (c.op == Op::GreaterThan) return tri(a > b);
+      if (c.op == Op::GreaterThanOrEqual) return tri(a >= b);
+      if (c.op == Op::LessThan) return tri(a < b);
+      return tri(a <= b);
+    }
+    case Op::Subset:
+    case Op::NotSubset: {
+      const auto wants = json_list(c.value);
+      bool all = true;
+      for (const Value* e : elements(v)) {
+        auto s = scalar(*e);
+        all &= s && std::any_of(wants.begin(), wants.end(),
+                                [&](const std::string& w) { return text_equals(*s, w); });
+      }
+      return tri(c.op == Op::Subset ? all : !all);
+    }
+    case Op::Intersects:
+    case Op::NotIntersects: {
+      const auto wants = json_list(c.value);
+      bool any = false;
+      for (const Value* e : elements(v)) {
+        auto s = scalar(*e);
+        any |= s && std::any_of(wants.begin(), wants.end(),
+                                [&](const std::string& w) { return text_equals(*s, w); });
+      }
+      return tri(c.op == Op::Intersects ? any : !any);
+    }
+    case Op::IsEmpty:
+      return tri(is_empty(v));
+    case Op::IsNotEmpty:
+      return tri(!is_empty(v));
+    case Op::IsTrue:
+      return tri(text && lower(*text) == "true");
+    case Op::IsFalse:
+      return tri(text && lower(*text) == "false");
+    case Op::LengthEquals:
+    case Op::LengthNotEquals:
+    case Op::LengthGreaterThan:
+    case Op::LengthGreaterThanOrEqual:
+    case Op::LengthLessThan:
+    case Op::LengthLessThanOrEqual: {
+      size_t len = v.is_list()  ? v.items.size()
+                   : v.is_map() ? v.entries.size()
+                   : text       ? text->size()
+                                : 0;
+      if (v.is_string()) {
+        len = 0;
+        for (unsigned char ch : v.text) len += (ch & 0xC0) != 0x80;
+      }
+      return length_compare(c.op, len, c.value);
+    }
+    case Op::NumberOfWordsEquals:
+    case Op::NumberOfWordsNotEquals:
+    case Op::NumberOfWordsGreaterThan:
+    case Op::NumberOfWordsGreaterThanOrEqual:
+    case Op::NumberOfWordsLessThan:
+    case Op::NumberOfWordsLessThanOrEqual:
+      return length_compare(c.op, text ? words(*text) : 0, c.value);
+    case Op::RangeIncludes:
+    case Op::RangeNotIncludes: {
+      // The attribute is a port range ("0-65535", 22, or a list of them); the value a number
+      // or a range that must fall inside one of them.
+      bool inside = false;
+      for (const auto& w : json_list(c.value)) {
+        auto want_range = range(w);
+        if (!want_range) continue;
+        for (const Value* e : elements(v)) {
+          auto s = scalar(*e);
+          auto r = s ? range(*s) : std::nullopt;
+          inside |= r && r->first <= want_range->first && want_range->second <= r->second;
+        }
+      }
+      return tri(c.op == Op::RangeIncludes ? inside : !inside);
+    }
+    case Op::CidrRangeSubset:
+    case Op::CidrRangeNotSubset: {
+      std::vector<Cidr> outer;
+      for (const auto& w : json_list(c.value)) {
+        if (auto x = cidr(w)) outer.push_back(*x);
+      }
+      bool all = true;
+      for (const Value* e : elements(v)) {
+        auto s = scalar(*e);
+        auto inner = s ? cidr(*s) : std::nullopt;
+        all &= inner && std::any_of(outer.begin(), outer.end(),
+                                    [&](const Cidr& o) { return cidr_inside(*inner, o); });
+      }
+      return tri(c.op == Op::CidrRangeSubset ? all : !all);
+    }
+  }
+  return Tri::False;
+}
+
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '.') {
+      out.push_back(cur);
+      cur.clear();
+    } else if (path[i] == '[') {  // a["k.with.dots"] or a[0]
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      const size_t close = path.find(']', i);
+      std::string inner =
+          path.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
+      if (inner.size() >= 2 && (inner[0] == '"' || inner[0] == '\''))
+        inner = inner.substr(1, inner.size() - 2);
+      out.push_back(inner);
+      i = close == std::string::npos ? path.size() : close;
+      if (i + 1 < path.size() && path[i + 1] == '.') ++i;
+    } else {
+      cur += path[i];
+    }
+  }
+  if (!cur.empty() || out.empty()) out.push_back(cur);
+  return out;
+}
+
+// A string holding JSON (a policy document) is decoded before paths apply.
+std::optional<Value> decode_json_string(const Value& v) {
+  if (!v.is_string() || v.text.empty() || (v.text[0] != '{' && v.text[0] != '['))
+    return std::nullopt;
+  auto j = nlohmann::json::parse(v.text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  std::function<Value(const nlohmann::json&)> conv = [&](const nlohmann::json& x) -> Value {
+    Value out;
+    out.file = v.file;
+    out.span = v.span;
+    out.sensitive = v.sensitive;
+    if (x.is_object()) {
+      out.kind = ValueKind::Map;
+      for (auto it = x.begin(); it != x.end(); ++it) out.set(it.key(), conv(it.value()), v.span);
+    } else if (x.is_array()) {
+      out.kind = ValueKind::List;
+      for (const auto& e : x) out.items.push_back(conv(e));
+    } else if (x.is_string()) {
+      out.kind = ValueKind::String;
+      out.text = x.get<std::string>();
+    } else if (x.is_boolean()) {
+      out.kind = ValueKind::Bool;
+      out.boolean = x.get<bool>();
+      out.text = out.boolean ? "true" : "false";
+    } else if (x.is_number()) {
+      out.kind = ValueKind::Number;
+      out.number = x.get<double>();
+      out.text = number_text(out.number);
+    }
+    return out;
+  };
+  return conv(j);
+}
+
+void walk(const Value& v, const std::vector<std::string>& parts, size_t i, std::vector<Value>& out,
+          const Value** deepest) {
+  if (deepest) *deepest = &v;
+  if (i == parts.size()) {
+    out.push_back(v);
+    return;
+  }
+  if (v.is_string()) {
+    if (auto decoded = decode_json_string(v)) {
+      walk(*decoded, parts, i, out, nullptr);
+      return;
+    }
+  }
+  const std::string& p = parts[i];
+  if (p == "*") {
+    if (v.is_list()) {
+      for (const auto& item : v.items) walk(item, parts, i + 1, out, nullptr);
+    } else if (v.is_map()) {
+      for (const auto& e : v.entries) walk(e.value, parts, i + 1, out, nullptr);
+    }
+    return;
+  }
+  if (v.is_map()) {
+    if (const Value* child = v.get(p)) walk(*child, parts, i + 1, out, deepest);
+    return;
+  }
+  if (v.is_list()) {
+    bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
+    if (numeric) {
+      const size_t idx = std::stoul(p);
+      if (idx < v.items.size()) walk(v.items[idx], parts, i + 1, out, deepest);
+      return;
+    }
+    // A block written as a list (repeated or dynamic): the path applies to each element.
+    for (const auto& item : v.items) walk(item, parts, i, out, nullptr);
+  }
+}
+
+}  // namespace
+
+std::vector<Value> resolve_path(const Value& root, const std::string& path, const Value** deepest) {
+  std::vector<Value> out;
+  if (deepest) *deepest = &root;
+  walk(root, split_path(path), 0, out, deepest);
+  return out;
+}
+
+std::vector<Value> resolve_jsonpath(const Value& root, const std::string& path) {
+  // $, .key, ['key'], [n], [*], ..key, [?(@.key == value)], [?(@.key != value)]
+  std::vector<Value> current{root};
+  size_t i = 0;
+  if (!path.empty() && path[0] == '$') i = 1;
+  auto descendants = [](const Value& v, const std::string& key, std::vector<Value>& out,
+                        auto& self) -> void {
+    if (v.is_map()) {
+      if (const Value* c = v.get(key)) out.push_back(*c);
+      for (const auto& e : v.entries) self(e.value, key, out, self);
+    } else if (v.is_list()) {
+      for (const auto& item : v.items) self(item, key, out, self);
+    }
+  };
+  while (i < path.size()) {
+    std::vector<Value> next;
+    if (path.compare(i, 2, "..") == 0) {
+      size_t j = i + 2;
+      while (j < path.size() && path[j] != '.' && path[j] != '[') ++j;
+      const std::string key = path.substr(i + 2, j - i - 2);
+      for (const auto& v : current) descendants(v, key, next, descendants);
+      i = j;
+    } else if (path[i] == '.') {
+      size_t j = i + 1;
+      while (j < path.size() && path[j] != '.' && path[j] != '[') ++j;
+      const std::string key = path.substr(i + 1, j - i - 1);
+      for (const auto& v : current) {
+        if (key == "*") {
+          for (const auto& e : v.entries) next.push_back(e.value);
+          for (const auto& item : v.items) next.push_back(item);
+        } else if (const Value* c = v.get(key)) {
+          next.push_back(*c);
+        }
+      }
+      i = j;
+    } else if (path[i] == '[') {
+      const size_t close = path.find(']', i);
+      if (close == std::string::npos) return {};
+      std::string inner = path.substr(i + 1, close - i - 1);
+      if (inner == "*") {
+        for (const auto& v : current) {
+          for (const auto& item : v.items) next.push_back(item);
+          for (const auto& e : v.entries) next.push_back(e.value);
+        }
+      } else if (inner.size() >= 2 && (inner[0] == '\'' || inner[0] == '"')) {
+        const std::string key = inner.substr(1, inner.size() - 2);
+        for (const auto& v : current) {
+          if (const Value* c = v.get(key)) next.push_back(*c);
+        }
+      } else if (inner.rfind("?(@.", 0) == 0) {
+        // [?(@.key == value)] / !=
+        const bool ne = inner.find("!=") != std::string::npos;
+        const size_t op = inner.find(ne ? "!=" : "==");
+        if (op == std::string::npos) return {};
+        std::string key = inner.substr(4, op - 4);
+        std::string want = inner.substr(op + 2);
+        auto trim = [](std::string s) {
+          while (!s.empty() && (s.back() == ' ' || s.back() == ')')) s.pop_back();
+          while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+          if (s.size() >= 2 && (s[0] == '\'' || s[0] == '"')) s = s.substr(1, s.size() - 2);
+          return s;
+        };
+        key = trim(key);
+        want = trim(want);
+        for (const auto& v : current) {
+          for (const auto& item : v.items) {
+            const Value* k = item.get(key);
+            auto s = k ? scalar(*k) : std::nullopt;
+            const bool eq = s && text_equals(*s, want);
+            if (eq != ne) next.push_back(item);
+          }
+        }
+      } else {
+        auto n = number(inner);
+        if (!n) return {};
+        for (const auto& v : current) {
+          if (v.is_list() && *n >= 0 && static_cast<size_t>(*n) < v.items.size())
+            next.push_back(v.items[static_cast<size_t>(*n)]);
+        }
+      }
+      i = close + 1;
+    } else {
+      return {};
+    }
+    current = std::move(next);
+  }
+  return current;
+}
+
+namespace {
+
+struct Evidence {
+  bool set = false;
+  uint32_t file = kNoFile;
+  Span span;
+  std::string path;
+  std::string text;
+};
+
+struct Subject {
+  uint32_t resource;
+  const Facet* facet;
+  const Value& root() const;
+};
+
+class RuleRunner {
+ public:
+  RuleRunner(const Graph& g, const Rule& rule,
+             const std::unordered_map<std::string, std::vector<uint32_t>>& by_type,
+             const std::vector<std::vector<uint32_t>>& neighbours)
+      : g_(g), rule_(rule), by_type_(by_type), neighbours_(neighbours) {}
+
+  void run(Results& out);
+
+ private:
+  Tri eval(const Condition& c, uint32_t r, const Value& root, Evidence& ev,
+           const std::vector<const Condition*>& peers);
+  Tri attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev);
+  Tri connection(const Condition& c, uint32_t r, const std::vector<const Condition*>& peers);
+  bool type_matches(const std::vector<std::string>& types, const Resource& res) const {
+    if (rule_.facet.empty()) {
+      return std::find(types.begin(), types.end(), "all") != types.end() ||
+             std::find(types.begin(), types.end(), res.type) != types.end();
+    }
+    // Facet rules: "all", the facet kind, a resource type or a format.
+    return std::any_of(types.begin(), types.end(), [&](const std::string& t) {
+      return t == "all" || t == rule_.facet || t == res.type || t == res.format;
+    });
+  }
+  Finding finding(uint32_t r, const Facet* facet, const Evidence& ev) const;
+
+  const Graph& g_;
+  const Rule& rule_;
+  const std::unordered_map<std::string, std::vector<uint32_t>>& by_type_;
+  const std::vector<std::vector<uint32_t>>& neighbours_;
+};
+
+Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev) {
+  if (!type_matches(c.resource_types, g_.resources[r])) return Tri::NotApplicable;
+  const Value* deepest = nullptr;
+  std::vector<Value> values =
+      c.jsonpath ? resolve_jsonpath(root, c.attribute) : resolve_path(root, c.attribute, &deepest);
+  // A null value counts as absent, as in Checkov's graph.
+  values.erase(
+      std::remove_if(values.begin(), values.end(), [](const Value& v) { return v.is_null(); }),
+      values.end());
+  auto note = [&](const Value* v, bool missing) {
+    if (ev.set) return;
+    ev.set = true;
+    const Value* at = v ? v : deepest;
+    if (at && at->file != kNoFile && at != &root) {
+      ev.file = at->file;
+      ev.span = at->span;
+    }
+    ev.path = missing ? "" : c.attribute;
+    if (!missing && v) {
+      auto s = scalar(*v);
+      ev.text = s ? (v->sensitive ? std::string(s->substr(0, 2)) + "***" : *s) : "";
+    }
+  };
+  if (values.empty()) {
+    Tri t;
+    switch (c.op) {
+      case Op::NotExists:
+      case Op::IsEmpty:
+        t = Tri::True;
+        break;
+      default:
+        t = is_negated(c.op) ? Tri::True : Tri::False;
+    }
+    if (t == Tri::False) note(nullptr, true);
+    return t;
+  }
+  const bool all = is_negated(c.op);
+  bool unknown = false;
+  for (const auto& v : values) {
+    const Tri t = apply_operator(c, v);
+    if (t == Tri::Unknown) {
+      unknown = true;
+    } else if (all && t == Tri::False) {
+      note(&v, false);
+      return Tri::False;
+    } else if (!all && t == Tri::True) {
+      return Tri::True;
+    }
+  }
+  if (unknown) return Tri::Unknown;
+  if (!all) note(&values.front(), false);
+  return all ? Tri::True : Tri::False;
+}
+
+Tri RuleRunner::connection(const Condition& c, uint32_t r,
+                           const std::vector<const Condition*>& peers) {
+  const Resource& res = g_.resources[r];
+  if (!type_matches(c.resource_types, res)) return Tri::NotApplicable;
+  // Attribute conditions of the same "and" on the connected types decide which connections count.
+  size_t count = 0;
+  bool unknown = false;
+  for (uint32_t n : neighbours_[r]) {
+    const Resource& other = g_.resources[n];
+    if (std::find(c.connected_types.begin(), c.connected_types.end(), other.type) ==
+            c.connected_types.end() &&
+        std::find(c.connected_types.begin(), c.connected_types.end(), "all") ==
+            c.connected_types.end()) {
+      continue;
+    }
+    Tri ok = Tri::True;
+    for (const Condition* p : peers) {
+      if (p->kind != CondKind::Attribute) continue;
+      const bool on_connected = std::all_of(
+          p->resource_types.begin(), p->resource_types.end(), [&](const std::string& t) {
+            return std::find(c.connected_types.begin(), c.connected_types.end(), t) !=
+                   c.connected_types.end();
+          });
+      if (!on_connected || std::find(p->resource_types.begin(), p->resource_types.end(),
+                                     other.type) == p->resource_types.end()) {
+        continue;
+      }
+      Evidence ignored;
+      const Tri t = attribute(*p, n, other.attributes, ignored);
+      if (t == Tri::False) ok = Tri::False;
+      if (t == Tri::Unknown && ok == Tri::True) ok = Tri::Unknown;
+    }
+    if (ok == Tri::True) ++count;
+    if (ok == Tri::Unknown) unknown = true;
+  }
+  switch (c.conn_op) {
+    case ConnOp::Exists:
+      return count > 0 ? Tri::True : unknown ? Tri::Unknown : Tri::False;
+    case ConnOp::NotExists:
+      return count > 0 ? Tri::False : unknown ? Tri::Unknown : Tri::True;
+    case ConnOp::OneExists:
+      return count == 1 && !unknown ? Tri::True
+             : count > 1            ? Tri::False
+             : unknown              ? Tri::Unknown
+                                    : Tri::False;
+  }
+  return Tri::False;
+}
+
+Tri RuleRunner::eval(const Condition& c, uint32_t r, const Value& root, Evidence& ev,
+                     const std::vector<const Condition*>& peers) {
+  switch (c.kind) {
+    case CondKind::Filter:
+      return Tri::NotApplicable;
+    case CondKind::Attribute: {
+      // On the connected side of a connection in the same "and", the condition filters
+      // connections instead of judging this resource.
+      for (const Condition* p : peers) {
+        if (p->kind != CondKind::Connection) continue;
+        const bool on_connected = std::all_of(
+            c.resource_types.begin(), c.resource_types.end(), [&](const std::string& t) {
+              return std::find(p->connected_types.begin(), p->connected_types.end(), t) !=
+                     p->connected_types.end();
+            });
+        if (on_connected) return Tri::NotApplicable;
+      }
+      return attribute(c, r, root, ev);
+    }
+    case CondKind::Connection:
+      return connection(c, r, peers);
+    case CondKind::Not: {
+      Evidence inner;
+      const Tri t = eval(c.children[0], r, root, inner, {});
+      if (t == Tri::True && !ev.set) ev.set = true;  // negation failed: point at the resource
+      return t == Tri::True ? Tri::False : t == Tri::False ? Tri::True : t;
+    }
+    case CondKind::And:
+    case CondKind::Or: {
+      std::vector<const Condition*> kids;
+      for (const auto& k : c.children) kids.push_back(&k);
+      const bool is_and = c.kind == CondKind::And;
+      bool applicable = false;
+      bool unknown = false;
+      Evidence first_false;
+      for (const auto& k : c.children) {
+        Evidence e;
+        const Tri t = eval(k, r, root, e, is_and ? kids : std::vector<const Condition*>{});
+        if (t == Tri::NotApplicable) continue;
+        applicable = true;
+        if (t == Tri::Unknown) {
+          unknown = true;
+        } else if (is_and && t == Tri::False) {
+          if (!ev.set) ev = e;
+          return Tri::False;
+        } else if (!is_and && t == Tri::True) {
+          return Tri::True;
+        } else if (!is_and && !first_false.set) {
+          first_false = e;
+        }
+      }
+      if (!applicable) return Tri::NotApplicable;
+      if (unknown) return Tri::Unknown;
+      if (!is_and && !ev.set) ev = first_false;
+      return is_and ? Tri::True : Tri::False;
+    }
+  }
+  return Tri::NotApplicable;
+}
+
+uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Evidence& ev) const {
+  const Resource& res = g_.resources[r];
+  Finding f;
+  f.rule = &rule_;
+  f.resource = r;
+  f.facet = facet ? facet->name : "";
+  f.path =
+      (facet && !facet->path.empty() ? facet->path + (ev.path.empty() ? "" : ".") : "") + ev.path;
+  f.offending = ev.text;
+  if (ev.set && ev.file != kNoFile) {
+    f.file = ev.file;
+    f.span = ev.span;
+  } else {
+    // Something missing: the resource's header line.
+    f.file = res.file;
+    f.span = Span{res.span.begin, res.span.begin};
+    if (const SourceFile* src = g_.source(res.file)) {
+      const Position p = src->position(res.span.begin);
+      const std::string_view line = src->line_text(p.line - 1);
+      f.span.end = src->offset_of(p.line - 1, 0) + static_cast<uint32_t>(line.size());
+    }
+  }
+  std::string msg = rule_.message.empty() ? rule_.name : rule_.message;
+  auto replace = [&](const std::string& key, const std::string& with) {
+    for (size_t pos = msg.find(key); pos != std::string::npos;
+         pos = msg.find(key, pos + with.size())) {
+      msg.replace(pos, key.size(), with);
+    }
+  };
+  replace("{resource}", res.address);
+  replace("{name}", facet ? facet->name : res.name);
+  replace("{value}", ev.text);
+  replace("{path}", f.path);
+  f.message = msg;
+  std::string normalized;
+  for (char c : ev.text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) normalized += c;
+  }
+  const uint64_t h =
+      fnv1a(rule_.id + '\0' + res.address + '\0' + f.facet + '\0' + f.path + '\0' + normalized);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  f.fingerprint = buf;
+  return f;
+}
+
+void RuleRunner::run(Results& out) {
+  std::vector<uint32_t> subjects;
+  const bool all = std::find(rule_.scope_types.begin(), rule_.scope_types.end(), "all") !=
+                       rule_.scope_types.end() ||
+                   !rule_.facet.empty();
+  if (all) {
+    for (uint32_t i = 0; i < g_.resources.size(); ++i) subjects.push_back(i);
+  } else {
+    for (const auto& t : rule_.scope_types) {
+      auto it = by_type_.find(t);
+      if (it != by_type_.end())
+        subjects.insert(subjects.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(subjects.begin(), subjects.end());
+  }
+  auto judge = [&](uint32_t r, const Facet* facet, const Value& root) {
+    Evidence ev;
+    const Tri t = eval(rule_.definition, r, root, ev, {});
+    Verdict v{&rule_, r, facet ? facet->name : ""};
+    if (t == Tri::False) {
+      out.findings.push_back(finding(r, facet, ev));
+    } else if (t == Tri::Unknown) {
+      out.unknown.push_back(v);
+    } else if (t == Tri::True) {
+      out.passed.push_back(v);
+    }
+  };
+  for (uint32_t r : subjects) {
+    const Resource& res = g_.resources[r];
+    if (rule_.facet.empty()) {
+      judge(r, nullptr, res.attributes);
+      continue;
+    }
+    if (!type_matches(rule_.scope_types, res)) continue;
+    for (const auto& f : res.facets) {
+      if (f.kind == rule_.facet) judge(r, &f, f.attributes);
+    }
+  }
+}
+
+}  // namespace
+
+Results evaluate(const Graph& g, const std::vector<const Rule*>& rules, unsigned jobs) {
+  std::unordered_map<std::string, std::vector<uint32_t>> by_type;
+  for (uint32_t i = 0; i < g.resources.size(); ++i) by_type[g.resources[i].type].push_back(i);
+  // Connections count in either direction, and through a shared variable or local (Checkov's
+  // graph connects two resources that take the same one).
+  std::vector<std::vector<uint32_t>> neighbours(g.resources.size());
+  for (const auto& e : g.edges) {
+    neighbours[e.from].push_back(e.to);
+    neighbours[e.to].push_back(e.from);
+  }
+  std::vector<std::vector<uint32_t>> through(g.resources.size());
+  for (uint32_t i = 0; i < g.resources.size(); ++i) {
+    const std::string& t = g.resources[i].type;
+    if (t != "variable" && t != "local") continue;
+    for (uint32_t a : neighbours[i]) {
+      for (uint32_t b : neighbours[i]) {
+        if (a != b) through[a].push_back(b);
+      }
+    }
+  }
+  for (uint32_t i = 0; i < g.resources.size(); ++i) {
+    auto& n = neighbours[i];
+    n.insert(n.end(), through[i].begin(), through[i].end());
+    std::sort(n.begin(), n.end());
+    n.erase(std::unique(n.begin(), n.end()), n.end());
+  }
+  std::vector<Results> per_rule(rules.size());
+  parallel_for(rules.size(), jobs,
+               [&](size_t i) { RuleRunner(g, *rules[i], by_type, neighbours).run(per_rule[i]); });
+  Results out;
+  for (auto& r : per_rule) {
+    for (auto& f : r.findings) out.findings.push_back(std::move(f));
+    out.passed.insert(out.passed.end(), r.passed.begin(), r.passed.end());
+    out.unknown.insert(out.unknown.end(), r.unknown.begin(), r.unknown.end());
+  }
+  // Exact duplicates get an occurrence index (DECISIONS.md 16).
+  std::map<std::string, int> seen;
+  for (auto& f : out.findings) {
+    const int n = seen[f.fingerprint]++;
+    if (n > 0) f.fingerprint += ":" + std::to_string(n);
+  }
+  return out;
+}
+
+}  // namespace infralint::rules

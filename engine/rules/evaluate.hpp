@@ -1,0 +1,50 @@
+// Rule evaluation over the graph: every rule against the resources (or facets) of its types,
+// in parallel, with Kleene logic for unknown values (DECISIONS.md 10).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/graph.hpp"
+#include "engine/rules/rule.hpp"
+
+namespace infralint::rules {
+
+enum class Tri : uint8_t { False, True, Unknown, NotApplicable };
+
+struct Finding {
+  const Rule* rule = nullptr;
+  uint32_t resource = 0;
+  std::string facet;  // the facet's name when the rule judges facets
+  uint32_t file = kNoFile;
+  Span span;
+  std::string path;       // attribute sub-path of the offending value ("" for the resource)
+  std::string offending;  // its normalized text (masked when sensitive)
+  std::string message;
+  std::string fingerprint;
+};
+
+struct Verdict {
+  const Rule* rule = nullptr;
+  uint32_t resource = 0;
+  std::string facet;
+};
+
+struct Results {
+  std::vector<Finding> findings;
+  std::vector<Verdict> passed;
+  std::vector<Verdict> unknown;
+};
+
+Results evaluate(const Graph& graph, const std::vector<const Rule*>& rules, unsigned jobs);
+
+// One condition against one value (exposed for tests): Checkov's operator semantics.
+Tri apply_operator(const Condition& c, const Value& v);
+
+// Values an attribute path reaches ("a.b.*.c", numeric indexes, JSON strings decoded), and
+// the JSONPath subset of DECISIONS.md 15.
+std::vector<Value> resolve_path(const Value& root, const std::string& path,
+                                const Value** deepest = nullptr);
+std::vector<Value> resolve_jsonpath(const Value& root, const std::string& path);
+
+}  // namespace infralint::rules

@@ -1,0 +1,139 @@
+// Rules as data: a superset of Checkov's YAML custom-policy schema (docs/rules-language.md).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/graph.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace infralint::rules {
+
+enum class RuleSeverity : uint8_t { Critical, High, Medium, Low, Info };
+std::string_view severity_name(RuleSeverity s);
+std::optional<RuleSeverity> parse_severity(std::string_view s);
+
+// Every attribute operator of Checkov's schema.
+enum class Op : uint8_t {
+  Equals,
+  NotEquals,
+  RegexMatch,
+  NotRegexMatch,
+  Exists,
+  NotExists,
+  Any,
+  Contains,
+  NotContains,
+  Within,
+  NotWithin,
+  StartingWith,
+  NotStartingWith,
+  EndingWith,
+  NotEndingWith,
+  GreaterThan,
+  GreaterThanOrEqual,
+  LessThan,
+  LessThanOrEqual,
+  Subset,
+  NotSubset,
+  IsEmpty,
+  IsNotEmpty,
+  LengthEquals,
+  LengthNotEquals,
+  LengthGreaterThan,
+  LengthGreaterThanOrEqual,
+  LengthLessThan,
+  LengthLessThanOrEqual,
+  IsTrue,
+  IsFalse,
+  Intersects,
+  NotIntersects,
+  EqualsIgnoreCase,
+  NotEqualsIgnoreCase,
+  RangeIncludes,
+  RangeNotIncludes,
+  NumberOfWordsEquals,
+  NumberOfWordsNotEquals,
+  NumberOfWordsGreaterThan,
+  NumberOfWordsGreaterThanOrEqual,
+  NumberOfWordsLessThan,
+  NumberOfWordsLessThanOrEqual,
+  CidrRangeSubset,
+  CidrRangeNotSubset
+};
+std::optional<Op> parse_operator(std::string_view name);
+// Negated operators hold for every value a wildcard path reaches; the others for any.
+bool is_negated(Op op);
+
+enum class CondKind : uint8_t { And, Or, Not, Attribute, Connection, Filter };
+enum class ConnOp : uint8_t { Exists, NotExists, OneExists };
+
+struct Condition {
+  CondKind kind = CondKind::Attribute;
+  std::vector<Condition> children;  // And, Or, Not (one child)
+  // Attribute, Connection, Filter
+  std::vector<std::string> resource_types;  // "all" is kept as one element "all"
+  std::vector<std::string> connected_types;
+  std::string attribute;  // dotted path with '*' (or a JSONPath with jsonpath_ operators)
+  Op op = Op::Equals;
+  ConnOp conn_op = ConnOp::Exists;
+  bool jsonpath = false;
+  nlohmann::json value;             // as written
+  std::shared_ptr<re2::RE2> regex;  // compiled once for regex operators
+};
+
+struct Rule {
+  std::string id;
+  std::string name;
+  std::string category;
+  RuleSeverity severity = RuleSeverity::Medium;
+  std::string section = "custom";
+  std::string description;
+  std::string remediation;
+  std::string guideline;
+  std::string message;  // template: {resource}, {value}, {path}, {name}
+  std::vector<std::string> tags;
+  std::vector<std::string> formats;
+  std::map<std::string, std::vector<std::string>> peer_ids;
+  nlohmann::json examples;
+  std::string facet;  // "container": the rule judges facets, not whole resources
+  bool enabled_by_default = true;
+  std::string source;  // "builtin" or the file it came from
+  Condition definition;
+  std::vector<std::string> scope_types;  // which resources get a verdict
+};
+
+struct LoadError {
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;
+};
+
+// Where a JSON pointer of a rule document was written (for errors in user rules).
+using Locator = std::function<std::pair<uint32_t, uint32_t>(const std::string& pointer)>;
+
+// Builds a rule from its JSON form; errors name the problem and, through the locator, where.
+std::optional<Rule> compile_rule(const nlohmann::json& doc, const std::string& file,
+                                 const Locator& locate, std::vector<LoadError>& errors);
+
+// A YAML rule file -> its JSON form plus a locator (yaml-cpp marks).
+std::optional<nlohmann::json> yaml_rule_document(const std::string& text, const std::string& file,
+                                                 Locator& locate, std::vector<LoadError>& errors);
+
+// Rules from a folder (*.yaml, *.yml, recursively, sorted by path).
+std::vector<Rule> load_rule_dir(const std::string& dir, std::vector<LoadError>& errors);
+
+// The built-in rules, embedded at build time (pre-validated; no YAML is read at start-up).
+const std::vector<Rule>& builtin_rules();
+
+}  // namespace infralint::rules
