@@ -462,6 +462,10 @@ std::vector<Value> resolve_jsonpath(const Value& root, const std::string& path) 
     }
   };
   while (i < path.size()) {
+    // A string holding JSON (a policy document) is decoded before the next step applies.
+    for (auto& v : current) {
+      if (auto decoded = decode_json_string(v)) v = std::move(*decoded);
+    }
     std::vector<Value> next;
     if (path.compare(i, 2, "..") == 0) {
       size_t j = i + 2;
@@ -826,7 +830,7 @@ void RuleRunner::run(Results& out) {
       out.unknown.push_back(v);
     } else if (t == Tri::True) {
       out.passed.push_back(v);
-    }
+    }  // not applicable: no condition speaks about this resource, so it gets no verdict
   };
   for (uint32_t r : subjects) {
     const Resource& res = g_.resources[r];

@@ -228,17 +228,18 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
   return c;
 }
 
-void collect_scope(const Condition& c, std::set<std::string>& types, std::set<std::string>& filter,
-                   bool top) {
+void collect_scope(const Condition& c, std::set<std::string>& types,
+                   std::set<std::string>& filter) {
   switch (c.kind) {
     case CondKind::And:
     case CondKind::Or:
     case CondKind::Not:
-      for (const auto& k : c.children)
-        collect_scope(k, types, filter, top && c.kind == CondKind::And);
+      for (const auto& k : c.children) collect_scope(k, types, filter);
       break;
     case CondKind::Filter:
-      if (top) filter.insert(c.resource_types.begin(), c.resource_types.end());
+      // A filter anywhere restricts which resources are reported (Checkov nests it in an
+      // "and" inside an "or" as often as at the top).
+      filter.insert(c.resource_types.begin(), c.resource_types.end());
       break;
     case CondKind::Attribute:
     case CondKind::Connection:
@@ -368,7 +369,7 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc, const std::string& f
   if (!def || !c.ok()) return std::nullopt;
   r.definition = std::move(*def);
   std::set<std::string> types, filter;
-  collect_scope(r.definition, types, filter, true);
+  collect_scope(r.definition, types, filter);
   const std::set<std::string>& scope = filter.empty() ? types : filter;
   r.scope_types.assign(scope.begin(), scope.end());
   return r;
