@@ -306,3 +306,116 @@ definition:
 
 }  // namespace
 }  // namespace infralint
+
+namespace infralint {
+namespace {
+
+rules::Results run_rule(const std::string& yaml, const test::TempTree& t) {
+  static std::vector<rules::Rule> keep;  // findings point at their rule
+  keep.push_back(compile_ok(yaml));
+  Graph g = test::load_tree(t);
+  return rules::evaluate(g, {&keep.back()}, 1);
+}
+
+TEST(Extensions, AggregateOverTheInstancesOfOneResource) {
+  test::TempTree t;
+  t.write("main.tf",
+          "variable \"azs\" {\n  default = [\"a\", \"b\"]\n}\n"
+          "resource \"aws_subnet\" \"spread\" {\n  count = 2\n  availability_zone = "
+          "var.azs[count.index]\n}\n"
+          "resource \"aws_subnet\" \"single\" {\n  count = 2\n  availability_zone = \"a\"\n}\n"
+          "data \"aws_availability_zones\" \"z\" {}\n"
+          "resource \"aws_subnet\" \"dynamic\" {\n  count = "
+          "length(data.aws_availability_zones.z.names)\n"
+          "  availability_zone = data.aws_availability_zones.z.names[count.index]\n}\n");
+  const std::string rule =
+      R"(metadata: {id: AG1, message: "{resource} puts all its subnets in {value}"}
+definition:
+  cond_type: aggregate
+  resource_types: [aws_subnet]
+  group_by: instances
+  attribute: availability_zone
+  operator: distinct_count_greater_than_or_equal
+  value: 2
+)";
+  auto res = run_rule(rule, t);
+  Graph g = test::load_tree(t);
+  std::set<std::string> failed, passed, unknown;
+  for (const auto& f : res.findings) failed.insert(g.resources[f.resource].address);
+  for (const auto& v : res.passed) passed.insert(g.resources[v.resource].address);
+  for (const auto& v : res.unknown) unknown.insert(g.resources[v.resource].address);
+  EXPECT_EQ(passed, (std::set<std::string>{"aws_subnet.spread[0]", "aws_subnet.spread[1]"}));
+  EXPECT_EQ(failed, (std::set<std::string>{"aws_subnet.single[0]", "aws_subnet.single[1]"}));
+  EXPECT_EQ(unknown, (std::set<std::string>{"aws_subnet.dynamic[*]"}));
+  ASSERT_FALSE(res.findings.empty());
+  EXPECT_EQ(res.findings[0].message, "aws_subnet.single[0] puts all its subnets in a");
+}
+
+TEST(Extensions, ConnectionViaNamespace) {
+  test::TempTree t;
+  t.write("k8s.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: with-quota}
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: q, namespace: with-quota}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b, namespace: bare}
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: c}
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}
+)");
+  auto res = run_rule(R"(metadata: {id: NS1}
+definition:
+  cond_type: connection
+  resource_types: [Deployment]
+  connected_resource_types: [ResourceQuota]
+  via: namespace
+  operator: exists
+)",
+                      t);
+  Graph g = test::load_tree(t);
+  ASSERT_EQ(res.findings.size(), 1u);
+  EXPECT_EQ(g.resources[res.findings[0].resource].address, "k8s:Deployment/bare/b");
+  ASSERT_EQ(res.passed.size(), 1u);
+  ASSERT_EQ(res.unknown.size(), 1u);  // no namespace given: no verdict
+  EXPECT_EQ(g.resources[res.unknown[0].resource].address, "k8s:Deployment/default/c");
+}
+
+TEST(Extensions, ParametersWithDefaultsAndOverrides) {
+  const std::string yaml = R"(metadata:
+  id: P1
+  parameters: {max_days: 30}
+definition:
+  cond_type: attribute
+  resource_types: [aws_secretsmanager_secret_rotation]
+  attribute: rotation_rules.automatically_after_days
+  operator: less_than_or_equal
+  value: "{{max_days}}"
+)";
+  test::TempTree t;
+  t.write("main.tf",
+          "resource \"aws_secretsmanager_secret_rotation\" \"r\" {\n  rotation_rules {\n"
+          "    automatically_after_days = 60\n  }\n}\n");
+  EXPECT_EQ(run_rule(yaml, t).findings.size(), 1u);
+  std::vector<rules::LoadError> errors;
+  rules::Locator locate;
+  auto doc = rules::yaml_rule_document(yaml, "p.yaml", locate, errors);
+  const nlohmann::json overrides = {{"max_days", 90}};
+  auto relaxed = rules::compile_rule(*doc, "p.yaml", locate, errors, &overrides);
+  ASSERT_TRUE(relaxed);
+  Graph g = test::load_tree(t);
+  EXPECT_TRUE(rules::evaluate(g, {&*relaxed}, 1).findings.empty());
+  const nlohmann::json unknown_param = {{"nope", 1}};
+  EXPECT_FALSE(rules::compile_rule(*doc, "p.yaml", locate, errors, &unknown_param));
+}
+
+}  // namespace
+}  // namespace infralint

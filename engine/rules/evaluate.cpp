@@ -570,6 +570,10 @@ class RuleRunner {
            const std::vector<const Condition*>& peers);
   Tri attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev);
   Tri connection(const Condition& c, uint32_t r, const std::vector<const Condition*>& peers);
+  Tri aggregate(const Condition& c, uint32_t r, Evidence& ev);
+  std::string group_key(const Condition& c, const Resource& res) const;
+  std::unordered_map<const Condition*, std::unordered_map<std::string, std::vector<uint32_t>>>
+      groups_;
   bool type_matches(const std::vector<std::string>& types, const Resource& res) const {
     if (rule_.facet.empty()) {
       return std::find(types.begin(), types.end(), "all") != types.end() ||
@@ -649,7 +653,20 @@ Tri RuleRunner::connection(const Condition& c, uint32_t r,
   // Attribute conditions of the same "and" on the connected types decide which connections count.
   size_t count = 0;
   bool unknown = false;
-  for (uint32_t n : neighbours_[r]) {
+  std::vector<uint32_t> same_namespace;
+  if (c.via == "namespace") {
+    // Kubernetes: objects of the same namespace are connected; an unspecified namespace gives no
+    // verdict (DECISIONS.md 5).
+    if (res.ns.empty()) return Tri::Unknown;
+    for (const auto& t : c.connected_types) {
+      auto it = by_type_.find(t);
+      if (it == by_type_.end()) continue;
+      for (uint32_t n : it->second) {
+        if (g_.resources[n].ns == res.ns) same_namespace.push_back(n);
+      }
+    }
+  }
+  for (uint32_t n : c.via == "namespace" ? same_namespace : neighbours_[r]) {
     const Resource& other = g_.resources[n];
     if (std::find(c.connected_types.begin(), c.connected_types.end(), other.type) ==
             c.connected_types.end() &&
@@ -691,9 +708,95 @@ Tri RuleRunner::connection(const Condition& c, uint32_t r,
   return Tri::False;
 }
 
+std::string RuleRunner::group_key(const Condition& c, const Resource& res) const {
+  const std::string& a = res.address;
+  if (c.group_by.empty()) return "*";
+  if (c.group_by == "instances") {
+    // The instances of one resource (count/for_each): the address without its instance key.
+    return !a.empty() && a.back() == ']' ? a.substr(0, a.rfind('[')) : a;
+  }
+  if (c.group_by == "module") {
+    // Resources of one module instance: the address without TYPE.NAME[key].
+    std::string base = !a.empty() && a.back() == ']' ? a.substr(0, a.rfind('[')) : a;
+    const size_t name_dot = base.rfind('.');
+    const size_t type_dot =
+        name_dot == std::string::npos ? std::string::npos : base.rfind('.', name_dot - 1);
+    return type_dot == std::string::npos ? "" : base.substr(0, type_dot);
+  }
+  auto values = resolve_path(res.attributes, c.group_by);
+  if (values.empty()) return "<none>";
+  if (values[0].is_unknown()) return "<unknown>";
+  auto s = scalar(values[0]);
+  return s ? *s : values[0].text;
+}
+
+Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
+  const Resource& res = g_.resources[r];
+  if (!type_matches(c.resource_types, res)) return Tri::NotApplicable;
+  auto& groups = groups_[&c];
+  if (groups.empty()) {
+    for (const auto& t : c.resource_types) {
+      auto it = by_type_.find(t);
+      if (it == by_type_.end()) continue;
+      for (uint32_t n : it->second) groups[group_key(c, g_.resources[n])].push_back(n);
+    }
+  }
+  const std::string key = group_key(c, res);
+  if (key == "<unknown>") return Tri::Unknown;
+  const auto& members = groups[key];
+  const double want = c.value.get<double>();
+  // A placeholder instance ([*], an unknown count) stands for any number of instances.
+  bool open_ended = false;
+  std::set<std::string> distinct;
+  bool unknown_value = false;
+  for (uint32_t m : members) {
+    const std::string& addr = g_.resources[m].address;
+    open_ended |= addr.size() >= 3 && addr.compare(addr.size() - 3, 3, "[*]") == 0;
+    if (c.attribute.empty()) continue;
+    for (const auto& v : resolve_path(g_.resources[m].attributes, c.attribute)) {
+      if (v.is_unknown()) {
+        unknown_value = true;
+      } else if (auto s = scalar(v)) {
+        distinct.insert(*s);
+      }
+    }
+  }
+  const double count = static_cast<double>(members.size());
+  const double known = static_cast<double>(distinct.size());
+  Tri t = Tri::False;
+  switch (c.agg_op) {
+    case AggOp::CountAtLeast:
+      t = count >= want ? Tri::True : open_ended ? Tri::Unknown : Tri::False;
+      break;
+    case AggOp::CountAtMost:
+      t = open_ended ? Tri::Unknown : tri(count <= want);
+      break;
+    case AggOp::DistinctAtLeast:
+      t = known >= want ? Tri::True : (unknown_value || open_ended) ? Tri::Unknown : Tri::False;
+      break;
+    case AggOp::DistinctAtMost:
+      t = known > want ? Tri::False : (unknown_value || open_ended) ? Tri::Unknown : Tri::True;
+      break;
+  }
+  if (t == Tri::False && !ev.set && !c.attribute.empty()) {
+    const auto own = resolve_path(res.attributes, c.attribute);
+    if (!own.empty() && own[0].file != kNoFile) {
+      ev.set = true;
+      ev.file = own[0].file;
+      ev.span = own[0].span;
+      ev.path = c.attribute;
+      auto s = scalar(own[0]);
+      ev.text = s ? *s : "";
+    }
+  }
+  return t;
+}
+
 Tri RuleRunner::eval(const Condition& c, uint32_t r, const Value& root, Evidence& ev,
                      const std::vector<const Condition*>& peers) {
   switch (c.kind) {
+    case CondKind::Aggregate:
+      return aggregate(c, r, ev);
     case CondKind::Filter:
       return Tri::NotApplicable;
     case CondKind::Attribute: {

@@ -144,6 +144,8 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
     c.kind = CondKind::Connection;
   } else if (cond_type == "filter") {
     c.kind = CondKind::Filter;
+  } else if (cond_type == "aggregate") {
+    c.kind = CondKind::Aggregate;
   } else {
     error(ptr + "/cond_type", "unknown cond_type \"" + cond_type +
                                   "\" (Checkov defines attribute, connection, filter)");
@@ -156,7 +158,38 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
   if (op.empty()) error(ptr, "a condition needs an operator");
   if (j.contains("value")) c.value = j["value"];
 
+  if (c.kind == CondKind::Aggregate) {
+    static const std::pair<std::string_view, AggOp> kAgg[] = {
+        {"count_greater_than_or_equal", AggOp::CountAtLeast},
+        {"count_less_than_or_equal", AggOp::CountAtMost},
+        {"distinct_count_greater_than_or_equal", AggOp::DistinctAtLeast},
+        {"distinct_count_less_than_or_equal", AggOp::DistinctAtMost}};
+    bool known = false;
+    for (const auto& [name, a] : kAgg) {
+      if (name == op) {
+        c.agg_op = a;
+        known = true;
+      }
+    }
+    if (!known) error(ptr + "/operator", "unknown aggregate operator \"" + op + "\"");
+    if (j.contains("attribute") && j["attribute"].is_string())
+      c.attribute = j["attribute"].get<std::string>();
+    if ((c.agg_op == AggOp::DistinctAtLeast || c.agg_op == AggOp::DistinctAtMost) &&
+        c.attribute.empty()) {
+      error(ptr, "a distinct count needs an attribute");
+    }
+    if (j.contains("group_by"))
+      c.group_by = j["group_by"].is_string() ? j["group_by"].get<std::string>() : "";
+    if (!c.value.is_number()) error(ptr + "/value", "an aggregate condition's value is a number");
+    if (c.resource_types.empty()) error(ptr, "an aggregate condition needs resource_types");
+    return c;
+  }
   if (c.kind == CondKind::Connection) {
+    if (j.contains("via")) {
+      c.via = j["via"].is_string() ? j["via"].get<std::string>() : "";
+      if (c.via != "namespace")
+        error(ptr + "/via", "a connection is via the graph's edges or via: namespace");
+    }
     if (j.contains("connected_resource_types")) {
       c.connected_types = strings(j["connected_resource_types"], ptr + "/connected_resource_types",
                                   "connected_resource_types");
@@ -243,6 +276,7 @@ void collect_scope(const Condition& c, std::set<std::string>& types,
       break;
     case CondKind::Attribute:
     case CondKind::Connection:
+    case CondKind::Aggregate:
       types.insert(c.resource_types.begin(), c.resource_types.end());
       break;
   }
@@ -303,9 +337,42 @@ bool is_negated(Op op) {
   }
 }
 
-std::optional<Rule> compile_rule(const nlohmann::json& doc, const std::string& file,
-                                 const Locator& locate, std::vector<LoadError>& errors) {
+namespace {
+
+// "{{name}}" in a condition's value takes the parameter's value (its type too).
+void substitute_parameters(nlohmann::json& j, const nlohmann::json& params) {
+  if (j.is_object() || j.is_array()) {
+    for (auto& x : j) substitute_parameters(x, params);
+    return;
+  }
+  if (!j.is_string()) return;
+  const std::string s = j.get<std::string>();
+  if (s.size() > 4 && s.rfind("{{", 0) == 0 && s.substr(s.size() - 2) == "}}") {
+    const std::string name = s.substr(2, s.size() - 4);
+    if (params.contains(name)) j = params[name];
+  }
+}
+
+}  // namespace
+
+std::optional<Rule> compile_rule(const nlohmann::json& doc_in, const std::string& file,
+                                 const Locator& locate, std::vector<LoadError>& errors,
+                                 const nlohmann::json* overrides) {
   Compiler c(file, locate, errors);
+  nlohmann::json doc = doc_in;
+  if (doc.is_object() && doc.contains("metadata") && doc["metadata"].is_object()) {
+    nlohmann::json params = doc["metadata"].value("parameters", nlohmann::json::object());
+    if (overrides && overrides->is_object()) {
+      for (auto it = overrides->begin(); it != overrides->end(); ++it) {
+        if (!params.contains(it.key()))
+          c.error("/metadata/parameters", "rule has no parameter \"" + it.key() + "\"");
+        params[it.key()] = it.value();
+      }
+    }
+    if (!params.empty() && doc.contains("definition"))
+      substitute_parameters(doc["definition"], params);
+    doc["metadata"]["parameters"] = params;
+  }
   if (!doc.is_object()) {
     c.error("", "a rule file must be a mapping with metadata and definition");
     return std::nullopt;
@@ -355,6 +422,7 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc, const std::string& f
     }
   }
   if (meta.contains("examples")) r.examples = meta["examples"];
+  r.parameters = meta.value("parameters", nlohmann::json::object());
   if (meta.contains("enabled"))
     r.enabled_by_default = meta["enabled"].is_boolean() && meta["enabled"].get<bool>();
   if (doc.contains("facet")) {

@@ -74,7 +74,9 @@ std::optional<Op> parse_operator(std::string_view name);
 // Negated operators hold for every value a wildcard path reaches; the others for any.
 bool is_negated(Op op);
 
-enum class CondKind : uint8_t { And, Or, Not, Attribute, Connection, Filter };
+enum class CondKind : uint8_t { And, Or, Not, Attribute, Connection, Filter, Aggregate };
+// Aggregate conditions (an extension): a count over a group of resources.
+enum class AggOp : uint8_t { CountAtLeast, CountAtMost, DistinctAtLeast, DistinctAtMost };
 enum class ConnOp : uint8_t { Exists, NotExists, OneExists };
 
 struct Condition {
@@ -87,6 +89,9 @@ struct Condition {
   Op op = Op::Equals;
   ConnOp conn_op = ConnOp::Exists;
   bool jsonpath = false;
+  std::string via;       // connection: "" (graph edges) or "namespace" (same Kubernetes namespace)
+  std::string group_by;  // aggregate: "" (the scan), "instances", "module", or an attribute path
+  AggOp agg_op = AggOp::CountAtLeast;
   nlohmann::json value;             // as written
   std::shared_ptr<re2::RE2> regex;  // compiled once for regex operators
 };
@@ -107,7 +112,8 @@ struct Rule {
   nlohmann::json examples;
   std::string facet;  // "container": the rule judges facets, not whole resources
   bool enabled_by_default = true;
-  std::string source;  // "builtin" or the file it came from
+  std::string source;         // "builtin" or the file it came from
+  nlohmann::json parameters;  // name -> value, substituted for "{{name}}" in condition values
   Condition definition;
   std::vector<std::string> scope_types;  // which resources get a verdict
 };
@@ -123,8 +129,10 @@ struct LoadError {
 using Locator = std::function<std::pair<uint32_t, uint32_t>(const std::string& pointer)>;
 
 // Builds a rule from its JSON form; errors name the problem and, through the locator, where.
+// `parameters` (optional) override the rule's own metadata.parameters.
 std::optional<Rule> compile_rule(const nlohmann::json& doc, const std::string& file,
-                                 const Locator& locate, std::vector<LoadError>& errors);
+                                 const Locator& locate, std::vector<LoadError>& errors,
+                                 const nlohmann::json* parameters = nullptr);
 
 // A YAML rule file -> its JSON form plus a locator (yaml-cpp marks).
 std::optional<nlohmann::json> yaml_rule_document(const std::string& text, const std::string& file,
