@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "engine/discover.hpp"
@@ -129,23 +130,30 @@ bool matches(const rules::Rule& r, const std::vector<std::string>& keys) {
 }
 
 // The built-in rules plus --rules folders, selected. Errors: exit 2 with their positions.
-std::optional<std::vector<const rules::Rule*>> select_rules(const RuleOptions& o,
-                                                            std::vector<rules::Rule>& user,
-                                                            std::ostream& err) {
+// `builtins`: the built-in rules to consider (all of them, or those a scan's graph needs).
+std::optional<std::vector<const rules::Rule*>> select_rules(
+    const RuleOptions& o, const std::vector<rules::Rule>& builtins, std::vector<rules::Rule>& user,
+    std::ostream& err) {
   std::vector<rules::LoadError> errors;
   for (const auto& d : o.dirs) {
     auto loaded = rules::load_rule_dir(d, errors);
     for (auto& r : loaded) user.push_back(std::move(r));
   }
+  // Ids are unique across every built-in rule (instantiated or not) and the user's rules.
   std::map<std::string, std::string> seen;
+  for (const auto& e : rules::builtin_entries()) {
+    seen.emplace(e.doc["metadata"]["id"].get<std::string>(),
+                 e.doc["metadata"]["source"].get<std::string>());
+  }
   std::vector<const rules::Rule*> all;
-  for (const auto& r : rules::builtin_rules()) all.push_back(&r);
-  for (const auto& r : user) all.push_back(&r);
-  for (const auto* r : all) {
-    auto [it, fresh] = seen.emplace(r->id, r->source);
-    if (!fresh)
+  for (const auto& r : builtins) all.push_back(&r);
+  for (const auto& r : user) {
+    all.push_back(&r);
+    auto [it, fresh] = seen.emplace(r.id, r.source);
+    if (!fresh) {
       errors.push_back(rules::LoadError{
-          r->source, 0, 0, "duplicate rule id " + r->id + " (also in " + it->second + ")"});
+          r.source, 0, 0, "duplicate rule id " + r.id + " (also in " + it->second + ")"});
+    }
   }
   for (const auto& e : errors) {
     err << e.file;
@@ -237,7 +245,7 @@ int main(int argc, char** argv) {
   if (rules_cmd->parsed()) {
     std::vector<rules::Rule> user;
     if (!explain->parsed()) list_rules.select = {};
-    auto selected = select_rules(list_rules, user, std::cerr);
+    auto selected = select_rules(list_rules, rules::builtin_rules(), user, std::cerr);
     if (!selected) return kExitUsage;
     std::vector<const rules::Rule*> every;
     for (const auto& r : rules::builtin_rules()) every.push_back(&r);
@@ -298,14 +306,22 @@ int main(int argc, char** argv) {
   }
   // scan
   const auto start = std::chrono::steady_clock::now();
-  std::vector<rules::Rule> user_rules;
-  auto selected = select_rules(scan_rules, user_rules, std::cerr);
-  if (!selected) return kExitUsage;
   LoadResult r = run_load(scan_opts);
   if (r.usage_error) {
     print_diagnostics(r.graph, std::cerr);
     return kExitUsage;
   }
+  // Only the built-in rules that can judge something in this graph are instantiated.
+  std::set<std::string> types;
+  bool container_facets = false;
+  for (const auto& res : r.graph.resources) {
+    types.insert(res.type);
+    container_facets |= !res.facets.empty();
+  }
+  const std::vector<rules::Rule> builtins = rules::builtin_rules_for(types, container_facets);
+  std::vector<rules::Rule> user_rules;
+  auto selected = select_rules(scan_rules, builtins, user_rules, std::cerr);
+  if (!selected) return kExitUsage;
   ScanReport report;
   report.graph = &r.graph;
   report.rules = *selected;

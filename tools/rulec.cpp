@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
       continue;
     }
     (*doc)["metadata"]["source"] = "builtin:" + name;
-    all.push_back(*doc);
+    all.push_back({{"doc", *doc}, {"scope", rule->scope_types}, {"facet", rule->facet}});
   }
   for (const auto& e : errors)
     std::cerr << e.file << ":" << e.line << ":" << e.column << ": error: " << e.message << "\n";
@@ -61,20 +61,19 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < blob.size(); ++i)
     out << (i % 20 == 0 ? "\n    " : "") << static_cast<int>(blob[i]) << ",";
   out << "\n};\n\n}  // namespace\n\n"
-      << "const std::vector<Rule>& builtin_rules() {\n"
-      << "  static const std::vector<Rule> rules = [] {\n"
-      << "    std::vector<Rule> out;\n"
-      << "    std::vector<LoadError> errors;  // validated at build time\n"
-      << "    const auto docs = nlohmann::json::from_cbor(std::begin(kBuiltinRules), "
+      << "const std::vector<BuiltinEntry>& builtin_entries() {\n"
+      << "  static const std::vector<BuiltinEntry> entries = [] {\n"
+      << "    std::vector<BuiltinEntry> out;\n"
+      << "    const auto all = nlohmann::json::from_cbor(std::begin(kBuiltinRules), "
          "std::end(kBuiltinRules));\n"
-      << "    for (const auto& doc : docs) {\n"
-      << "      auto r = compile_rule(doc, doc[\"metadata\"][\"source\"].get<std::string>(), "
-         "nullptr, errors);\n"
-      << "      if (r) out.push_back(std::move(*r));\n"
+      << "    for (const auto& e : all) {\n"
+      << "      out.push_back(BuiltinEntry{e[\"doc\"], "
+         "e[\"scope\"].get<std::vector<std::string>>(),\n"
+      << "                                 e[\"facet\"].get<std::string>()});\n"
       << "    }\n"
       << "    return out;\n"
       << "  }();\n"
-      << "  return rules;\n"
+      << "  return entries;\n"
       << "}\n\n}  // namespace infralint::rules\n";
   const std::string text = out.str();
   // Rewrite only when it changes, so an unchanged rule set does not rebuild the scanner.

@@ -545,4 +545,12 @@ std::vector<Rule> load_rule_dir(const std::string& dir, std::vector<LoadError>& 
   return out;
 }
 
+bool applies_to(const std::vector<std::string>& scope_types, const std::string& facet,
+                const std::set<std::string>& resource_types, bool has_container_facets) {
+  if (!facet.empty()) return has_container_facets;
+  return std::any_of(scope_types.begin(), scope_types.end(), [&](const std::string& t) {
+    return t == "all" || resource_types.count(t) > 0;
+  });
+}
+
 }  // namespace infralint::rules

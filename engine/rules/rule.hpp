@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -143,5 +144,19 @@ std::vector<Rule> load_rule_dir(const std::string& dir, std::vector<LoadError>& 
 
 // The built-in rules, embedded at build time (pre-validated; no YAML is read at start-up).
 const std::vector<Rule>& builtin_rules();
+// Only the built-in rules that can judge something in a scan with these resource types (and
+// facets): the others are never instantiated.
+std::vector<Rule> builtin_rules_for(const std::set<std::string>& resource_types,
+                                    bool has_container_facets);
+
+// What the build embeds for each built-in rule: its document, and the types it applies to.
+struct BuiltinEntry {
+  nlohmann::json doc;
+  std::vector<std::string> scope_types;
+  std::string facet;
+};
+const std::vector<BuiltinEntry>& builtin_entries();
+bool applies_to(const std::vector<std::string>& scope_types, const std::string& facet,
+                const std::set<std::string>& resource_types, bool has_container_facets);
 
 }  // namespace infralint::rules

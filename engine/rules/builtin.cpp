@@ -1,0 +1,35 @@
+// The built-in rules: the documents tools/rulec.cpp embedded at build time, compiled on demand.
+#include "engine/rules/rule.hpp"
+
+namespace infralint::rules {
+
+const std::vector<Rule>& builtin_rules() {
+  static const std::vector<Rule> rules = [] {
+    std::vector<Rule> out;
+    std::vector<LoadError> errors;  // validated at build time
+    for (const auto& e : builtin_entries()) {
+      if (auto r = compile_rule(e.doc, e.doc["metadata"]["source"].get<std::string>(), nullptr,
+                                errors)) {
+        out.push_back(std::move(*r));
+      }
+    }
+    return out;
+  }();
+  return rules;
+}
+
+std::vector<Rule> builtin_rules_for(const std::set<std::string>& resource_types,
+                                    bool has_container_facets) {
+  std::vector<Rule> out;
+  std::vector<LoadError> errors;
+  for (const auto& e : builtin_entries()) {
+    if (!applies_to(e.scope_types, e.facet, resource_types, has_container_facets)) continue;
+    if (auto r =
+            compile_rule(e.doc, e.doc["metadata"]["source"].get<std::string>(), nullptr, errors)) {
+      out.push_back(std::move(*r));
+    }
+  }
+  return out;
+}
+
+}  // namespace infralint::rules
