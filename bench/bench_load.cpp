@@ -118,6 +118,12 @@ int main(int argc, char** argv) {
   std::printf(
       "infralint scan <corpus> (whole process, %d runs): median %.1f ms wall, peak RSS %.1f MiB\n",
       runs, scan_ms, scan_mib);
+  const auto [json_ms, json_mib] =
+      repeat({binary, "scan", corpus, "--format", "json", "-o", "/dev/null"}, runs);
+  std::printf(
+      "infralint scan <corpus> --format json, every built-in rule (%d runs): median %.1f ms wall, "
+      "peak RSS %.1f MiB\n",
+      runs, json_ms, json_mib);
 
   // 3. In process: the compose, Dockerfile and Kubernetes files into one graph.
   std::vector<double> times;

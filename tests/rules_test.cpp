@@ -417,5 +417,49 @@ definition:
   EXPECT_FALSE(rules::compile_rule(*doc, "p.yaml", locate, errors, &unknown_param));
 }
 
+TEST(Extensions, PodRulesJudgeWorkloadsAsCheckovDoes) {
+  test::TempTree t;
+  t.write("k8s.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: safe, namespace: a}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true}
+      containers: [{name: c, image: x:1}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: risky, namespace: a}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: c, image: x:1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bare, namespace: a}
+spec:
+  containers: [{name: c, image: x:1}]
+)");
+  auto res = run_rule(R"(metadata: {id: POD1}
+definition:
+  cond_type: attribute
+  resource_types: [Pod]
+  attribute: spec.securityContext.runAsNonRoot
+  operator: equals
+  value: true
+)",
+                      t);
+  Graph g = test::load_tree(t);
+  std::set<std::string> failed, passed;
+  for (const auto& f : res.findings) failed.insert(g.resources[f.resource].address);
+  for (const auto& v : res.passed) passed.insert(g.resources[v.resource].address);
+  EXPECT_EQ(passed, (std::set<std::string>{"k8s:Deployment/a/safe"}));
+  EXPECT_EQ(failed, (std::set<std::string>{"k8s:CronJob/a/risky", "k8s:Pod/a/bare"}));
+}
+
 }  // namespace
 }  // namespace infralint

@@ -577,7 +577,8 @@ class RuleRunner {
   bool type_matches(const std::vector<std::string>& types, const Resource& res) const {
     if (rule_.facet.empty()) {
       return std::find(types.begin(), types.end(), "all") != types.end() ||
-             std::find(types.begin(), types.end(), res.type) != types.end();
+             std::find(types.begin(), types.end(), res.type) != types.end() ||
+             (pod_view(res) && std::find(types.begin(), types.end(), "Pod") != types.end());
     }
     // Facet rules: "all", the facet kind, a resource type or a format.
     return std::any_of(types.begin(), types.end(), [&](const std::string& t) {
@@ -585,6 +586,13 @@ class RuleRunner {
     });
   }
   Finding finding(uint32_t r, const Facet* facet, const Evidence& ev) const;
+  // A workload's pod template seen as a Pod (Checkov judges Pod rules on every workload).
+  static const Facet* pod_view(const Resource& res) {
+    for (const auto& f : res.facets) {
+      if (f.kind == "pod") return &f;
+    }
+    return nullptr;
+  }
 
   const Graph& g_;
   const Rule& rule_;
@@ -935,10 +943,23 @@ void RuleRunner::run(Results& out) {
       out.passed.push_back(v);
     }  // not applicable: no condition speaks about this resource, so it gets no verdict
   };
+  if (rule_.facet.empty() && !all &&
+      std::find(rule_.scope_types.begin(), rule_.scope_types.end(), "Pod") !=
+          rule_.scope_types.end()) {
+    for (uint32_t i = 0; i < g_.resources.size(); ++i) {
+      if (pod_view(g_.resources[i])) subjects.push_back(i);
+    }
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+  }
   for (uint32_t r : subjects) {
     const Resource& res = g_.resources[r];
     if (rule_.facet.empty()) {
-      judge(r, nullptr, res.attributes);
+      const Facet* pod = res.type != "Pod" ? pod_view(res) : nullptr;
+      const bool judged_as_pod =
+          pod && std::find(rule_.scope_types.begin(), rule_.scope_types.end(), res.type) ==
+                     rule_.scope_types.end();
+      judge(r, judged_as_pod ? pod : nullptr, judged_as_pod ? pod->attributes : res.attributes);
       continue;
     }
     if (!type_matches(rule_.scope_types, res)) continue;

@@ -87,7 +87,25 @@ void build_object(Value&& object, const SourceFile& src, uint32_t file, ParseOut
   r.span = obj.span;
   r.ns = cluster ? "" : ns;
   std::string path;
-  if (const Value* spec = pod_spec(obj, &path)) add_containers(r, *spec, path);
+  if (const Value* spec = pod_spec(obj, &path)) {
+    add_containers(r, *spec, path);
+    if (kind != "Pod") {
+      // The pod template as a Pod, so rules written for Pods judge workloads too (as Checkov
+      // does): a `pod` facet with the template's metadata and spec.
+      Facet pod;
+      pod.kind = "pod";
+      pod.name = name;
+      pod.path = path.substr(0, path.size() - 5);  // "...template.spec" -> "...template"
+      pod.attributes = Value::map(file, spec->span);
+      pod.attributes.set("apiVersion", Value::string("v1", file, obj.span));
+      pod.attributes.set("kind", Value::string("Pod", file, obj.span));
+      const Value* tmpl = kind == "CronJob" ? obj.at({"spec", "jobTemplate", "spec", "template"})
+                                            : obj.at({"spec", "template"});
+      if (tmpl && tmpl->get("metadata")) pod.attributes.set("metadata", *tmpl->get("metadata"));
+      pod.attributes.set("spec", *spec);
+      r.facets.push_back(std::move(pod));
+    }
+  }
   const uint32_t id = out.add(std::move(r));
 
   // Collector configs and rule files embedded in the object.
