@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,6 +17,7 @@
 #include "engine/rules/rule.hpp"
 #include "parsers/loader.hpp"
 #include "reporters/graph_writer.hpp"
+#include "reporters/report.hpp"
 #include "reporters/scan_report.hpp"
 
 namespace {
@@ -201,12 +203,28 @@ int main(int argc, char** argv) {
       "Exit 1 when a file could not be read or parsed (default: reported, exit code unchanged)");
   RuleOptions scan_rules;
   add_rule_options(scan, scan_rules);
-  std::string scan_format = "text";
+  std::vector<std::string> scan_formats;
   std::string scan_output;
+  std::string output_dir;
+  std::string color = "auto";
+  bool quiet = false;
+  bool timestamps = false;
+  ReportOptions report_opts;
   std::string fail_on = "info";
-  scan->add_option("--format", scan_format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  scan->add_option("-o,--output", scan_output,
-                   "Write the report to this file instead of standard output");
+  scan->add_option("--format", scan_formats,
+                   "NAME[=PATH]: text (default), json, gcc, sarif, junit, github; repeatable");
+  scan->add_option("-o,--output", scan_output, "Write the (single) report to this file");
+  scan->add_option("--output-dir", output_dir,
+                   "Write each format without a path to DIR/infralint.EXT");
+  scan->add_option("--color", color,
+                   "Colour in text output: auto (a terminal without NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  scan->add_flag("-q,--quiet", quiet, "Print only the findings (no source lines, no diagnostics)");
+  scan->add_flag("--timestamps", timestamps, "Show the time taken even when not on a terminal");
+  scan->add_option("--sarif-srcroot", report_opts.sarif_srcroot,
+                   "Absolute URI of the scan root for SARIF");
+  scan->add_option("--docs-url", report_opts.docs_base_url,
+                   "Base URL of the rule reference (docs/rules.md)");
   scan->add_option("--fail-on", fail_on,
                    "Exit 1 on findings of this severity or higher (default: info, any)")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "never"}));
@@ -328,32 +346,55 @@ int main(int argc, char** argv) {
   report.results = rules::evaluate(r.graph, report.rules, scan_opts.jobs);
   sort_findings(r.graph, report.results.findings);
 
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (!scan_output.empty()) {
-    file.open(scan_output, std::ios::binary);
-    if (!file) {
-      std::cerr << "infralint: cannot write " << scan_output << "\n";
+  const bool tty = isatty(STDOUT_FILENO);
+  report_opts.quiet = quiet;
+  report_opts.color = color == "always" || (color == "auto" && tty && !std::getenv("NO_COLOR"));
+  if (tty || timestamps) {
+    report_opts.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
+  }
+  if (scan_formats.empty()) scan_formats.push_back("text");
+  static const std::map<std::string, std::string> kExtensions = {
+      {"text", "txt"},    {"json", "json"},       {"gcc", "gcc.txt"},
+      {"sarif", "sarif"}, {"junit", "junit.xml"}, {"github", "github.txt"}};
+  for (const auto& spec : scan_formats) {
+    const size_t eq = spec.find('=');
+    const std::string name = spec.substr(0, eq);
+    std::string path = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    if (!kExtensions.count(name)) {
+      std::cerr << "infralint: unknown format " << name
+                << " (text, json, gcc, sarif, junit, github)\n";
       return kExitUsage;
     }
-    out = &file;
-  }
-  if (scan_format == "json") {
-    *out << scan_to_json(report).dump(1) << "\n";
-  } else {
-    write_scan_text(report, *out);
-    size_t scanned = 0;
-    for (const auto& f : r.graph.files) scanned += f.source != nullptr;
-    *out << "infralint: " << report.results.findings.size() << " findings, "
-         << report.results.passed.size() << " passed, " << report.results.unknown.size()
-         << " unknown; " << scanned << " files, " << r.graph.resources.size() << " resources, "
-         << report.rules.size() << " rules";
-    if (isatty(STDOUT_FILENO) && scan_output.empty()) {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - start);
-      *out << " in " << ms.count() << " ms";
+    if (path.empty() && scan_formats.size() == 1) path = scan_output;
+    if (path.empty() && !output_dir.empty())
+      path = output_dir + "/infralint." + kExtensions.at(name);
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!path.empty() && path != "-") {
+      file.open(path, std::ios::binary);
+      if (!file) {
+        std::cerr << "infralint: cannot write " << path << "\n";
+        return kExitUsage;
+      }
+      out = &file;
     }
-    *out << "\n";
+    ReportOptions o = report_opts;
+    if (out != &std::cout) o.color = false;
+    if (name == "json") {
+      *out << scan_to_json(report).dump(1) << "\n";
+    } else if (name == "gcc") {
+      write_gcc(report, *out);
+    } else if (name == "sarif") {
+      write_sarif(report, o, *out);
+    } else if (name == "junit") {
+      write_junit(report, *out);
+    } else if (name == "github") {
+      write_github(report, *out);
+    } else {
+      write_text(report, o, *out);
+    }
   }
   bool failed = fail_on_parse_error && has_error(r.graph);
   if (fail_on != "never") {

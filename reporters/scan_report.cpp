@@ -120,18 +120,4 @@ json scan_to_json(const ScanReport& report) {
   return out;
 }
 
-void write_scan_text(const ScanReport& report, std::ostream& out) {
-  const Graph& g = *report.graph;
-  for (const auto& d : g.diagnostics) {
-    out << (d.path.empty() ? "infralint" : d.path) << ":" << d.start.line << ":" << d.start.column
-        << ": " << severity_name(d.severity) << ": " << d.message << "\n";
-  }
-  for (const auto& f : report.results.findings) {
-    const Position p = g.position(f.file, f.span.begin);
-    out << (f.file < g.files.size() ? g.files[f.file].path : "") << ":" << p.line << ":" << p.column
-        << ": " << rules::severity_name(f.rule->severity) << ": " << f.message << " [" << f.rule->id
-        << "] (" << g.resources[f.resource].address << ")\n";
-  }
-}
-
 }  // namespace infralint

@@ -1,4 +1,5 @@
-// The scan's results as JSON (docs/scan-json.md) and as compiler-style text lines.
+// The scan's results (the data every report format writes) and their JSON form
+// (docs/scan-json.schema.json).
 #pragma once
 
 #include <ostream>
@@ -22,6 +23,5 @@ void sort_findings(const Graph& g, std::vector<rules::Finding>& findings);
 
 nlohmann::ordered_json scan_to_json(const ScanReport& report);
 nlohmann::ordered_json rule_to_json(const rules::Rule& r);
-void write_scan_text(const ScanReport& report, std::ostream& out);
 
 }  // namespace infralint

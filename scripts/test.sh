@@ -10,6 +10,10 @@ cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 bash scripts/bootstrap.sh
+# The output validators (SARIF, JUnit, GitHub annotations), outside ../shared (read-only in CI).
+if [[ ! -d /tmp/validators/node_modules ]]; then
+  bash ../shared/validators/install.sh /tmp/validators >/dev/null
+fi
 
 echo "== clang-format"
 mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find cli engine parsers reporters tests bench -name '*.[ch]pp')

@@ -1,0 +1,104 @@
+// Every report format on a small repository (tests/reports/repo): byte-for-byte against the
+// golden files (reviewed by hand), the same bytes on every run, and no secret in any of them.
+// The validators (SARIF --strict, JUnit XSD, GitHub's parser) run in reports/validate.sh.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "helpers.hpp"
+
+namespace infralint {
+namespace {
+
+const std::string kSrc = INFRALINT_SOURCE_DIR;
+const std::string kRepo = kSrc + "/tests/reports/repo";
+const std::string kGolden = kSrc + "/tests/reports/golden";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int run_all(const std::string& dir) {
+  const std::string cmd =
+      std::string(INFRALINT_BINARY) + " scan '" + kRepo + "' --color never" +
+      " --format text=" + dir + "/report.txt --format gcc=" + dir + "/report.gcc" +
+      " --format json=" + dir + "/report.json --format sarif=" + dir + "/report.sarif" +
+      " --format junit=" + dir + "/report.junit.xml --format github=" + dir + "/report.github";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// The driver's version is `git describe`: it changes with every commit.
+std::string normalize_sarif(std::string s) {
+  return std::regex_replace(
+      s, std::regex("(\"name\": \"infralint\",\\n\\s*\"version\": )\"[^\"]*\""), "$1\"VERSION\"");
+}
+
+const char* kFormats[] = {"report.txt",   "report.gcc",       "report.json",
+                          "report.sarif", "report.junit.xml", "report.github"};
+
+TEST(Reports, EveryFormatMatchesItsGoldenFile) {
+  test::TempTree out;
+  ASSERT_EQ(run_all(out.root().string()), 1);  // findings
+  for (const char* name : kFormats) {
+    std::string got = slurp(out.root().string() + "/" + name);
+    std::string want = slurp(kGolden + "/" + name);
+    if (std::string(name) == "report.sarif") got = normalize_sarif(got);
+    EXPECT_EQ(got, want) << name << " differs from tests/reports/golden/" << name;
+  }
+}
+
+TEST(Reports, SameInputSameBytes) {
+  test::TempTree a, b;
+  run_all(a.root().string());
+  run_all(b.root().string());
+  for (const char* name : kFormats) {
+    EXPECT_EQ(slurp(a.root().string() + "/" + name), slurp(b.root().string() + "/" + name)) << name;
+  }
+}
+
+TEST(Reports, NoSecretInAnyFormat) {
+  // WEB_IMAGE comes from the repository's .env: it is a secret in every output.
+  const std::string secret = "registry.example/secret-app";
+  ASSERT_NE(slurp(kRepo + "/.env").find(secret), std::string::npos);
+  test::TempTree out;
+  run_all(out.root().string());
+  for (const char* name : kFormats) {
+    const std::string text = slurp(out.root().string() + "/" + name);
+    ASSERT_FALSE(text.empty()) << name;
+    EXPECT_EQ(text.find("secret-app"), std::string::npos) << name;
+  }
+  const std::string graph = out.root().string() + "/graph.json";
+  const std::string cmd = std::string(INFRALINT_BINARY) + " graph '" + kRepo + "' -o " + graph +
+                          " && " + INFRALINT_BINARY + " graph '" + kRepo + "' --format dot -o " +
+                          graph + ".dot";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(slurp(graph).find("secret-app"), std::string::npos);
+  EXPECT_EQ(slurp(graph + ".dot").find("secret-app"), std::string::npos);
+}
+
+TEST(Reports, HostileNamesAreEscapedForEachConsumer) {
+  test::TempTree out;
+  run_all(out.root().string());
+  // SARIF: a relative URI reference, percent-encoded.
+  EXPECT_NE(slurp(out.root().string() + "/report.sarif")
+                .find("odd%20name%2C%20100%25%20%3C%26%3E%20%C3%BC/Dockerfile"),
+            std::string::npos);
+  // GitHub: ',' and ':' and '%' escaped in properties, '%' in the message.
+  EXPECT_NE(slurp(out.root().string() + "/report.github")
+                .find("file=odd name%2C 100%25 <&> ü/Dockerfile,"),
+            std::string::npos);
+  // JUnit: markup characters escaped.
+  EXPECT_NE(slurp(out.root().string() + "/report.junit.xml")
+                .find("odd name, 100% &lt;&amp;&gt; ü/Dockerfile"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace infralint
