@@ -9,10 +9,13 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/repo" && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$bin" scan "$repo" --format sarif="$out/r.sarif" --format junit="$out/r.xml" --format github="$out/r.github" \
-  --fail-on never
+  --format json="$out/r.json" --fail-on never
 bash "$validators/sarif-check.sh" --strict --quiet "$out/r.sarif"
 bash "$validators/junit-check.sh" --quiet "$out/r.xml"
 python3 "$validators/gh-annotations.py" check "$out/r.github"
+# The JSON against its published schema (docs/scan.schema.json), with the validators' ajv.
+ajv=${VALIDATORS_NODE_MODULES:-/tmp/validators/node_modules}/.bin/ajv
+"$ajv" validate --spec=draft7 -s "$(dirname "${BASH_SOURCE[0]}")/../../docs/scan.schema.json" -d "$out/r.json"
 # A clean repository: an empty results array, still valid.
 mkdir "$out/clean" && printf 'FROM alpine:3.19\nUSER nobody\n' > "$out/clean/Dockerfile"
 "$bin" scan "$out/clean" --format sarif="$out/clean.sarif" --format junit="$out/clean.xml"
