@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -12,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/progress.hpp"
 #include "engine/discover.hpp"
 #include "engine/rules/evaluate.hpp"
 #include "engine/rules/rule.hpp"
@@ -180,6 +182,36 @@ void add_rule_options(CLI::App* cmd, RuleOptions& o) {
   cmd->add_option("--ignore", o.ignore, "Skip these rules or review sections");
 }
 
+// Keeps only what concerns the named paths (files, or folders and what is under them).
+void restrict_to(const Graph& g, const std::vector<std::string>& named, rules::Results& results) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path root = fs::canonical(g.root, ec);
+  std::vector<std::string> prefixes;
+  for (const auto& p : named) {
+    const fs::path c = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    std::string rel = c.lexically_relative(root).generic_string();
+    if (rel == ".") rel.clear();
+    prefixes.push_back(rel);
+  }
+  auto keep_file = [&](uint32_t file) {
+    if (file >= g.files.size()) return false;
+    const std::string& path = g.files[file].path;
+    return std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+      return p.empty() || path == p || path.rfind(p + "/", 0) == 0;
+    });
+  };
+  auto& f = results.findings;
+  f.erase(std::remove_if(f.begin(), f.end(), [&](const auto& x) { return !keep_file(x.file); }),
+          f.end());
+  for (auto* list : {&results.passed, &results.unknown}) {
+    list->erase(
+        std::remove_if(list->begin(), list->end(),
+                       [&](const auto& v) { return !keep_file(g.resources[v.resource].file); }),
+        list->end());
+  }
+}
+
 bool has_error(const Graph& g) {
   for (const auto& d : g.diagnostics) {
     if (d.severity == Severity::Error) return true;
@@ -223,6 +255,10 @@ int main(int argc, char** argv) {
   scan->add_flag("--timestamps", timestamps, "Show the time taken even when not on a terminal");
   scan->add_option("--sarif-srcroot", report_opts.sarif_srcroot,
                    "Absolute URI of the scan root for SARIF");
+  std::vector<std::string> context_dirs;
+  scan->add_option(
+      "--context", context_dirs,
+      "Also load DIR as context (other files' facts), but report only on the named paths");
   scan->add_option("--docs-url", report_opts.docs_base_url,
                    "Base URL of the rule reference (docs/rules.md)");
   scan->add_option("--fail-on", fail_on,
@@ -324,8 +360,14 @@ int main(int argc, char** argv) {
   }
   // scan
   const auto start = std::chrono::steady_clock::now();
+  Progress progress;
+  // --context: the named paths are judged with the context folders' facts, and only they are
+  // reported (DECISIONS.md 7).
+  const std::vector<std::string> named = scan_opts.paths;
+  for (const auto& d : context_dirs) scan_opts.paths.push_back(d);
   LoadResult r = run_load(scan_opts);
   if (r.usage_error) {
+    progress.stop();
     print_diagnostics(r.graph, std::cerr);
     return kExitUsage;
   }
@@ -344,8 +386,10 @@ int main(int argc, char** argv) {
   report.graph = &r.graph;
   report.rules = *selected;
   report.results = rules::evaluate(r.graph, report.rules, scan_opts.jobs);
+  if (!context_dirs.empty()) restrict_to(r.graph, named, report.results);
   sort_findings(r.graph, report.results.findings);
 
+  progress.stop();
   const bool tty = isatty(STDOUT_FILENO);
   report_opts.quiet = quiet;
   report_opts.color = color == "always" || (color == "auto" && tty && !std::getenv("NO_COLOR"));

@@ -108,6 +108,17 @@ TEST(Cli, FailOnThreshold) {
   EXPECT_EQ(run("scan " + kSrc + "/examples --fail-on never").status, 0);
 }
 
+TEST(Cli, ContextLoadsEverythingButReportsOnlyTheNamedFiles) {
+  Outcome all = run("scan " + kSrc + "/examples --format json");
+  const auto everything = nlohmann::json::parse(all.out);
+  Outcome one = run("scan " + kSrc + "/examples/docker-compose.yml --context " + kSrc + "/examples --format json");
+  const auto named = nlohmann::json::parse(one.out);
+  ASSERT_GT(everything["findings"].size(), named["findings"].size());
+  ASSERT_FALSE(named["findings"].empty());
+  for (const auto& f : named["findings"]) EXPECT_EQ(f["file"], "docker-compose.yml");
+  for (const auto& p : named["passed"]) EXPECT_EQ(p["resource"].get<std::string>().rfind("compose:", 0), 0u);
+}
+
 TEST(Cli, SameInputSameBytes) {
   const Outcome a = run("scan " + kSrc + "/examples --format json");
   const Outcome b = run("scan " + kSrc + "/examples --format json -j 1");
