@@ -111,7 +111,8 @@ TEST(Cli, FailOnThreshold) {
 TEST(Cli, ContextLoadsEverythingButReportsOnlyTheNamedFiles) {
   Outcome all = run("scan " + kSrc + "/examples --format json");
   const auto everything = nlohmann::json::parse(all.out);
-  Outcome one = run("scan " + kSrc + "/examples/docker-compose.yml --context " + kSrc + "/examples --format json");
+  Outcome one = run("scan " + kSrc + "/examples/docker-compose.yml --context " + kSrc +
+                    "/examples --format json");
   const auto named = nlohmann::json::parse(one.out);
   ASSERT_GT(everything["findings"].size(), named["findings"].size());
   ASSERT_FALSE(named["findings"].empty());
@@ -121,7 +122,8 @@ TEST(Cli, ContextLoadsEverythingButReportsOnlyTheNamedFiles) {
     EXPECT_TRUE(file == "docker-compose.yml" || file == "examples/docker-compose.yml") << file;
   }
   for (const auto& p : named["passed"]) {
-    EXPECT_NE(p["resource"].get<std::string>().find("compose:"), std::string::npos) << p["resource"];
+    EXPECT_NE(p["resource"].get<std::string>().find("compose:"), std::string::npos)
+        << p["resource"];
   }
 }
 
