@@ -194,6 +194,15 @@ class Instance : public tf::Resolver {
   Value call_value(const std::string& name);
   Value output_value(const std::string& name);
   Value eval_body(const Body& body, tf::Evaluator& ev, uint32_t file, bool top_level);
+  // count/for_each: the instance keys (with each.value), capped with a diagnostic.
+  enum class Repeat { Single, Counted, Keyed };
+  struct Expansion {
+    Repeat mode = Repeat::Single;
+    std::vector<std::pair<Value, Value>> keys;  // (instance key, each.value)
+  };
+  Expansion expand(const Body& body, tf::Evaluator& ev, uint32_t file);
+  // Binds count.index or each.key/each.value for one instance; returns how many names to pop.
+  static size_t bind(tf::Evaluator& ev, Repeat mode, const Value& key, const Value& each_value);
   uint32_t file_for(uint32_t decl_file) const { return mod_.external ? anchor_file_ : decl_file; }
   void place(Value& v, uint32_t decl_file, Span span) const {
     if (mod_.external) {
@@ -409,30 +418,13 @@ Value Instance::eval_body(const Body& body, tf::Evaluator& ev, uint32_t file, bo
   return out;
 }
 
-const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
-  const std::string full = data ? "data." + rkey : rkey;
-  ResourceEval& r = resources_[full];
-  if (r.state != 0) {
-    if (r.state == 1) r.ref = Value::unknown(full);  // a reference cycle: Terraform would refuse it
-    return r;
-  }
-  r.state = 1;
-  const auto& decls = data ? mod_.data : mod_.resources;
-  auto it = decls.find(rkey);
-  if (it == decls.end()) {
-    r.ref = Value::unknown(full);
-    r.state = 2;
-    return r;
-  }
-  const Block& blk = *it->second.block;
-  const uint32_t file = it->second.file;
-  tf::Evaluator ev(*this, file, it->second.src);
-  const hcl::Attribute* count = blk.body.attribute("count");
-  const hcl::Attribute* for_each = blk.body.attribute("for_each");
-  std::vector<std::pair<Value, Value>> keys;  // (instance key, each.value)
-  enum { Single, Counted, Keyed } mode = Single;
+Instance::Expansion Instance::expand(const Body& body, tf::Evaluator& ev, uint32_t file) {
+  const hcl::Attribute* count = body.attribute("count");
+  const hcl::Attribute* for_each = body.attribute("for_each");
+  Expansion x;
+  auto& keys = x.keys;
   if (count) {
-    mode = Counted;
+    x.mode = Repeat::Counted;
     Value c = ev.eval(count->expr);
     auto n = tf::to_number(c);
     if (!n) {
@@ -449,7 +441,7 @@ const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
       for (double i = 0; i < limit; ++i) keys.emplace_back(tf::make_number(i), Value{});
     }
   } else if (for_each) {
-    mode = Keyed;
+    x.mode = Repeat::Keyed;
     Value fe = ev.eval(for_each->expr);
     if (fe.is_map()) {
       std::vector<const MapEntry*> sorted;
@@ -486,6 +478,45 @@ const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
   } else {
     keys.emplace_back(Value{}, Value{});
   }
+  return x;
+}
+
+size_t Instance::bind(tf::Evaluator& ev, Repeat mode, const Value& key, const Value& each_value) {
+  if (mode == Repeat::Counted) {
+    Value c = Value::map();
+    c.set("index", key);
+    ev.push("count", std::move(c));
+    return 1;
+  }
+  if (mode == Repeat::Keyed) {
+    Value e = Value::map();
+    e.set("key", key);
+    e.set("value", each_value);
+    ev.push("each", std::move(e));
+    return 1;
+  }
+  return 0;
+}
+
+const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
+  const std::string full = data ? "data." + rkey : rkey;
+  ResourceEval& r = resources_[full];
+  if (r.state != 0) {
+    if (r.state == 1) r.ref = Value::unknown(full);  // a reference cycle: Terraform would refuse it
+    return r;
+  }
+  r.state = 1;
+  const auto& decls = data ? mod_.data : mod_.resources;
+  auto it = decls.find(rkey);
+  if (it == decls.end()) {
+    r.ref = Value::unknown(full);
+    r.state = 2;
+    return r;
+  }
+  const Block& blk = *it->second.block;
+  const uint32_t file = it->second.file;
+  tf::Evaluator ev(*this, file, it->second.src);
+  auto [mode, keys] = expand(blk.body, ev, file);
   if (b_.total_instances_ + keys.size() > b_.opt_.max_total_instances) {
     if (!b_.total_cap_reported_) {
       b_.diag(Severity::Warning, file, blk.span.begin,
@@ -497,21 +528,11 @@ const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
   }
   b_.total_instances_ += keys.size();
 
-  Value ref = mode == Single ? Value{} : mode == Counted ? Value::list() : Value::map();
+  Value ref = mode == Repeat::Single    ? Value{}
+              : mode == Repeat::Counted ? Value::list()
+                                        : Value::map();
   for (auto& [key, each_value] : keys) {
-    size_t pushed = 0;
-    if (mode == Counted) {
-      Value c = Value::map();
-      c.set("index", key);
-      ev.push("count", std::move(c));
-      ++pushed;
-    } else if (mode == Keyed) {
-      Value e = Value::map();
-      e.set("key", key);
-      e.set("value", each_value);
-      ev.push("each", std::move(e));
-      ++pushed;
-    }
+    const size_t pushed = bind(ev, mode, key, each_value);
     Value attrs = eval_body(blk.body, ev, file, true);
     attrs.span = span_for(blk.span);
     attrs.open = true;
@@ -519,11 +540,11 @@ const ResourceEval& Instance::resource(const std::string& rkey, bool data) {
     ResourceEval::Inst inst;
     inst.key = key;
     inst.address = root_prefix_ + prefix_ + full + instance_key(key);
-    if (mode == Single) {
+    if (mode == Repeat::Single) {
       ref = attrs;
     } else if (key.is_unknown()) {
       ref = Value::unknown(full);
-    } else if (mode == Counted) {
+    } else if (mode == Repeat::Counted) {
       ref.items.push_back(attrs);
     } else {
       ref.set(key.text, attrs);
@@ -647,53 +668,14 @@ Value Instance::call_value(const std::string& name) {
   }
 
   // Instances of the call: count, for_each, or one.
-  std::vector<std::pair<Value, Value>> keys;
-  int mode = 0;
-  if (const hcl::Attribute* count = blk.body.attribute("count")) {
-    mode = 1;
-    auto n = tf::to_number(ev.eval(count->expr));
-    if (!n) {
-      keys.emplace_back(Value::unknown("count.index"), Value{});
-    } else {
-      const double limit =
-          std::min(std::max(0.0, *n), static_cast<double>(b_.opt_.max_instances_per_resource));
-      for (double i = 0; i < limit; ++i) keys.emplace_back(tf::make_number(i), Value{});
-    }
-  } else if (const hcl::Attribute* fe_attr = blk.body.attribute("for_each")) {
-    mode = 2;
-    Value fe = ev.eval(fe_attr->expr);
-    if (fe.is_map()) {
-      for (const auto& e : fe.entries) keys.emplace_back(tf::make_string(e.key), e.value);
-    } else if (fe.is_list() && std::all_of(fe.items.begin(), fe.items.end(),
-                                           [](const Value& v) { return v.is_string(); })) {
-      for (const auto& v : fe.items) keys.emplace_back(tf::make_string(v.text), v);
-    } else {
-      keys.emplace_back(Value::unknown("each.key"), Value::unknown("each.value"));
-    }
-    std::sort(keys.begin(), keys.end(),
-              [](const auto& a, const auto& b2) { return a.first.text < b2.first.text; });
-    if (keys.size() > b_.opt_.max_instances_per_resource)
-      keys.resize(b_.opt_.max_instances_per_resource);
-  } else {
-    keys.emplace_back(Value{}, Value{});
-  }
+  auto [mode, keys] = expand(blk.body, ev, file);
 
-  Value ref = mode == 0 ? Value{} : mode == 1 ? Value::list() : Value::map();
+  Value ref = mode == Repeat::Single    ? Value{}
+              : mode == Repeat::Counted ? Value::list()
+                                        : Value::map();
   std::vector<std::pair<Value, std::unique_ptr<Instance>>> children;
   for (auto& [key, each_value] : keys) {
-    size_t pushed = 0;
-    if (mode == 1) {
-      Value c = Value::map();
-      c.set("index", key);
-      ev.push("count", std::move(c));
-      ++pushed;
-    } else if (mode == 2) {
-      Value e = Value::map();
-      e.set("key", key);
-      e.set("value", each_value);
-      ev.push("each", std::move(e));
-      ++pushed;
-    }
+    const size_t pushed = bind(ev, mode, key, each_value);
     auto chain = chain_;
     chain.push_back(chain_key);
     chain.push_back("call:" + name);
@@ -724,11 +706,11 @@ Value Instance::call_value(const std::string& name) {
     ev.pop(pushed);
     child->evaluate_all();
     Value outputs = child->outputs_object();
-    if (mode == 0) {
+    if (mode == Repeat::Single) {
       ref = std::move(outputs);
     } else if (key.is_unknown()) {
       ref = Value::unknown("module." + name);
-    } else if (mode == 1) {
+    } else if (mode == Repeat::Counted) {
       ref.items.push_back(std::move(outputs));
     } else {
       ref.set(key.text, std::move(outputs));
