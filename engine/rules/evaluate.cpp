@@ -556,12 +556,60 @@ struct Subject {
   const Value& root() const;
 };
 
+// Connections count in either direction, and through a shared variable or local (Checkov's
+// graph connects two resources that take the same one). Indexed so that a local used by 10,000
+// resources costs 10,000 entries, not 10,000 squared.
+struct Connections {
+  std::vector<std::vector<uint32_t>> direct;
+  std::unordered_map<uint32_t, std::unordered_map<std::string, std::vector<uint32_t>>> shared;
+
+  explicit Connections(const Graph& g) : direct(g.resources.size()) {
+    for (const auto& e : g.edges) {
+      direct[e.from].push_back(e.to);
+      direct[e.to].push_back(e.from);
+    }
+    for (uint32_t i = 0; i < g.resources.size(); ++i) {
+      auto& n = direct[i];
+      std::sort(n.begin(), n.end());
+      n.erase(std::unique(n.begin(), n.end()), n.end());
+      const std::string& t = g.resources[i].type;
+      if (t != "variable" && t != "local") continue;
+      auto& by_type = shared[i];
+      for (uint32_t m : n) by_type[g.resources[m].type].push_back(m);
+    }
+  }
+
+  // The resources of `types` ("all" for any) connected to r.
+  std::vector<uint32_t> of(const Graph& g, uint32_t r,
+                           const std::vector<std::string>& types) const {
+    const bool any = std::find(types.begin(), types.end(), "all") != types.end();
+    auto wanted = [&](const std::string& t) {
+      return any || std::find(types.begin(), types.end(), t) != types.end();
+    };
+    std::vector<uint32_t> out;
+    for (uint32_t n : direct[r]) {
+      if (wanted(g.resources[n].type)) out.push_back(n);
+      auto it = shared.find(n);
+      if (it == shared.end()) continue;
+      for (const auto& [type, members] : it->second) {
+        if (!wanted(type)) continue;
+        for (uint32_t m : members) {
+          if (m != r) out.push_back(m);
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+};
+
 class RuleRunner {
  public:
   RuleRunner(const Graph& g, const Rule& rule,
              const std::unordered_map<std::string, std::vector<uint32_t>>& by_type,
-             const std::vector<std::vector<uint32_t>>& neighbours)
-      : g_(g), rule_(rule), by_type_(by_type), neighbours_(neighbours) {}
+             const Connections& connections)
+      : g_(g), rule_(rule), by_type_(by_type), connections_(connections) {}
 
   void run(Results& out);
 
@@ -597,7 +645,7 @@ class RuleRunner {
   const Graph& g_;
   const Rule& rule_;
   const std::unordered_map<std::string, std::vector<uint32_t>>& by_type_;
-  const std::vector<std::vector<uint32_t>>& neighbours_;
+  const Connections& connections_;
 };
 
 Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev) {
@@ -674,14 +722,10 @@ Tri RuleRunner::connection(const Condition& c, uint32_t r,
       }
     }
   }
-  for (uint32_t n : c.via == "namespace" ? same_namespace : neighbours_[r]) {
+  const std::vector<uint32_t> candidates =
+      c.via == "namespace" ? same_namespace : connections_.of(g_, r, c.connected_types);
+  for (uint32_t n : candidates) {
     const Resource& other = g_.resources[n];
-    if (std::find(c.connected_types.begin(), c.connected_types.end(), other.type) ==
-            c.connected_types.end() &&
-        std::find(c.connected_types.begin(), c.connected_types.end(), "all") ==
-            c.connected_types.end()) {
-      continue;
-    }
     Tri ok = Tri::True;
     for (const Condition* p : peers) {
       if (p->kind != CondKind::Attribute) continue;
@@ -974,32 +1018,10 @@ void RuleRunner::run(Results& out) {
 Results evaluate(const Graph& g, const std::vector<const Rule*>& rules, unsigned jobs) {
   std::unordered_map<std::string, std::vector<uint32_t>> by_type;
   for (uint32_t i = 0; i < g.resources.size(); ++i) by_type[g.resources[i].type].push_back(i);
-  // Connections count in either direction, and through a shared variable or local (Checkov's
-  // graph connects two resources that take the same one).
-  std::vector<std::vector<uint32_t>> neighbours(g.resources.size());
-  for (const auto& e : g.edges) {
-    neighbours[e.from].push_back(e.to);
-    neighbours[e.to].push_back(e.from);
-  }
-  std::vector<std::vector<uint32_t>> through(g.resources.size());
-  for (uint32_t i = 0; i < g.resources.size(); ++i) {
-    const std::string& t = g.resources[i].type;
-    if (t != "variable" && t != "local") continue;
-    for (uint32_t a : neighbours[i]) {
-      for (uint32_t b : neighbours[i]) {
-        if (a != b) through[a].push_back(b);
-      }
-    }
-  }
-  for (uint32_t i = 0; i < g.resources.size(); ++i) {
-    auto& n = neighbours[i];
-    n.insert(n.end(), through[i].begin(), through[i].end());
-    std::sort(n.begin(), n.end());
-    n.erase(std::unique(n.begin(), n.end()), n.end());
-  }
+  const Connections connections(g);
   std::vector<Results> per_rule(rules.size());
   parallel_for(rules.size(), jobs,
-               [&](size_t i) { RuleRunner(g, *rules[i], by_type, neighbours).run(per_rule[i]); });
+               [&](size_t i) { RuleRunner(g, *rules[i], by_type, connections).run(per_rule[i]); });
   Results out;
   for (auto& r : per_rule) {
     for (auto& f : r.findings) out.findings.push_back(std::move(f));
