@@ -126,6 +126,28 @@ size_t Value::node_count() const {
   return n;
 }
 
+MapBuilder::MapBuilder(Value& map) : map_(map) {
+  for (size_t i = 0; i < map_.entries.size(); ++i) index_.emplace(map_.entries[i].key, i);
+}
+
+Value& MapBuilder::set(std::string key, Value v, Span key_span) {
+  auto it = index_.find(key);
+  if (it != index_.end()) {
+    MapEntry& e = map_.entries[it->second];
+    e.value = std::move(v);
+    e.key_span = key_span;
+    return e.value;
+  }
+  index_.emplace(key, map_.entries.size());
+  map_.entries.push_back(MapEntry{std::move(key), key_span, std::move(v)});
+  return map_.entries.back().value;
+}
+
+Value* MapBuilder::get(const std::string& key) {
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &map_.entries[it->second].value;
+}
+
 bool parse_number(std::string_view t, double& out) {
   if (t.empty()) return false;
   std::string_view body = t;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/source.hpp"
@@ -69,6 +70,19 @@ struct MapEntry {
   std::string key;
   Span key_span;
   Value value;
+};
+
+// Builds a map key by key in linear time (Value::set scans the entries: fine for a handful,
+// quadratic for an object of 30,000 keys).
+class MapBuilder {
+ public:
+  explicit MapBuilder(Value& map);
+  Value& set(std::string key, Value v, Span key_span = {});
+  Value* get(const std::string& key);
+
+ private:
+  Value& map_;
+  std::unordered_map<std::string, size_t> index_;
 };
 
 // Parses a YAML 1.2 core-schema number ("12", "-0.5", "1e3", "0x1F", "0o17", ".inf").

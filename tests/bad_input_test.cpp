@@ -248,3 +248,33 @@ TEST(BadInput, HelmTemplateOutsideAChart) {
 
 }  // namespace
 }  // namespace infralint
+
+namespace infralint {
+namespace {
+
+// Inputs that made parsers quadratic: they must finish (their time is printed by bench/, not
+// asserted here) with the right result.
+TEST(BadInput, PathologicalSizes) {
+  test::TempTree t;
+  std::string big = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n";
+  for (int i = 0; i < 100000; ++i) big += "  k" + std::to_string(i) + ": v\n";
+  t.write("big.yaml", big);
+  std::string interp = "locals {\n  z = \"";
+  for (int i = 0; i < 20000; ++i) interp += "${";
+  t.write("interp.tf", interp + "\"\n}\n");
+  std::string object = "locals {\n  m = {\n";
+  for (int i = 0; i < 30000; ++i)
+    object += "    k" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  t.write("object.tf", object + "  }\n  f = { for k, v in local.m : k => v }\n}\n");
+  Graph g = test::load_tree(t);
+  const Resource* cm = find_resource(g, "k8s:ConfigMap/default/x");
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ(cm->attributes.get("data")->entries.size(), 100000u);
+  EXPECT_FALSE(diagnostics_for(g, "interp.tf").empty());
+  const Resource* f = find_resource(g, "local.f");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->attributes.get("value")->entries.size(), 30000u);
+}
+
+}  // namespace
+}  // namespace infralint

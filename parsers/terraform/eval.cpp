@@ -303,7 +303,7 @@ Value Evaluator::for_expr(const Expr& e) {
   }
   if (items.size() > limits_.max_collection) return Value::unknown("", file_);
   Value out = is_object ? Value::map() : Value::list();
-  std::map<std::string, size_t> groups;
+  MapBuilder keys(out);
   const size_t value_kid = is_object ? 2 : 1;
   const size_t cond_kid = value_kid + 1;
   for (auto& [key, val] : items) {
@@ -334,21 +334,19 @@ Value Evaluator::for_expr(const Expr& e) {
           return k.is_unknown() ? Value::unknown("", file_) : error();
         }
         if (e.grouping) {
-          auto it = groups.find(*ks);
-          if (it == groups.end()) {
+          if (Value* group = keys.get(*ks)) {
+            group->items.push_back(std::move(v));
+          } else {
             Value list = Value::list();
             list.items.push_back(std::move(v));
-            out.set(*ks, std::move(list));
-            groups[*ks] = 1;
-          } else {
-            out.get(*ks)->items.push_back(std::move(v));
+            keys.set(*ks, std::move(list));
           }
         } else {
-          if (out.get(*ks)) {
+          if (keys.get(*ks)) {
             pop(pushed);
             return error();  // duplicate key without "..."
           }
-          out.set(*ks, std::move(v));
+          keys.set(*ks, std::move(v));
         }
       } else {
         out.items.push_back(std::move(v));
@@ -500,11 +498,12 @@ Value Evaluator::ev(const Expr& e) {
     }
     case ExprKind::Object: {
       Value out = Value::map();
+      MapBuilder keys(out);
       for (size_t i = 0; i + 1 < e.kids.size(); i += 2) {
         Value k = ev(e.kids[i]);
         auto ks = to_string(k);
         if (!ks) return k.is_unknown() ? Value::unknown("", file_) : error();
-        out.set(*ks, ev(e.kids[i + 1]), e.kids[i].span);
+        keys.set(*ks, ev(e.kids[i + 1]), e.kids[i].span);
       }
       return out;
     }

@@ -419,10 +419,11 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
   };
   table["merge"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
     Value out = Value::map();
+    MapBuilder keys(out);
     for (auto& m : a) {
       if (m.is_null()) continue;
       if (!m.is_map()) return std::nullopt;
-      for (auto& e : m.entries) out.set(e.key, e.value, e.key_span);
+      for (auto& e : m.entries) keys.set(e.key, e.value, e.key_span);
     }
     return out;
   };

@@ -1,6 +1,7 @@
 // tree-sitter's HCL tree -> the hcl AST.
 #include <tree_sitter/api.h>
 
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -82,6 +83,27 @@ const Symbols& symbols() {
     return x;
   }();
   return s;
+}
+
+// Children through a cursor: ts_node_named_child(n, i) walks from the first child each time,
+// which is quadratic on a node with thousands of children (an error-ridden file).
+std::vector<TSNode> children_of(TSNode n, bool named_only) {
+  std::vector<TSNode> out;
+  TSTreeCursor cursor = ts_tree_cursor_new(n);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode c = ts_tree_cursor_current_node(&cursor);
+      if (!named_only || ts_node_is_named(c)) out.push_back(c);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return out;
+}
+std::vector<TSNode> named_children(TSNode n) {
+  return children_of(n, true);
+}
+std::vector<TSNode> all_children(TSNode n) {
+  return children_of(n, false);
 }
 
 void append_utf8(std::string& out, uint32_t cp) {
@@ -235,9 +257,9 @@ class Converter {
 
 Expr Converter::string_lit(TSNode node) {
   std::string s;
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+  const std::vector<TSNode> n_nodes = named_children(node);
+  for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+    TSNode c = n_nodes[i];
     if (ts_node_symbol(c) == sym_.template_literal) s += unescape(text(c), true);
   }
   Value v = Value::string(std::move(s));
@@ -254,9 +276,9 @@ void Converter::add_part(Expr& tpl, TSNode c, size_t depth, bool quoted) {
     interp.kind = ExprKind::Interp;
     interp.span = span(c);
     bool seen_expr = false;
-    const uint32_t n = ts_node_named_child_count(c);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode k = ts_node_named_child(c, i);
+    const std::vector<TSNode> n_nodes = named_children(c);
+    for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+      TSNode k = n_nodes[i];
       if (ts_node_symbol(k) == sym_.strip_marker) {
         (seen_expr ? interp.strip_right : interp.strip_left) = true;
       } else if (ts_node_symbol(k) == sym_.expression) {
@@ -280,16 +302,16 @@ void Converter::add_part(Expr& tpl, TSNode c, size_t depth, bool quoted) {
     Expr else_part;
     bool in_else = false;
     uint32_t cursor = 0;
-    const uint32_t n = ts_node_named_child_count(d);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode k = ts_node_named_child(d, i);
+    const std::vector<TSNode> n_nodes = named_children(d);
+    for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+      TSNode k = n_nodes[i];
       const TSSymbol ks = ts_node_symbol(k);
       Expr& target = in_else ? else_part : current;
       if (ks == sym_.template_if_intro || ks == sym_.template_for_start) {
         std::vector<std::string> names;
-        const uint32_t m = ts_node_named_child_count(k);
-        for (uint32_t j = 0; j < m; ++j) {
-          TSNode x = ts_node_named_child(k, j);
+        const std::vector<TSNode> m_nodes = named_children(k);
+        for (uint32_t j = 0; j < m_nodes.size(); ++j) {
+          TSNode x = m_nodes[j];
           if (ts_node_symbol(x) == sym_.identifier) names.emplace_back(text(x));
           if (ts_node_symbol(x) == sym_.expression) cond = expr(x, depth + 1);
           if (ts_node_symbol(x) == sym_.strip_marker && j == 1) dir.strip_left = true;
@@ -328,14 +350,12 @@ Expr Converter::template_parts(TSNode node, size_t depth, bool quoted) {
   Expr tpl;
   tpl.kind = ExprKind::Template;
   tpl.span = span(node);
-  const uint32_t n = ts_node_named_child_count(node);
   bool strip_indent = false;
   // Whitespace between parts may not be a node of its own: the bytes between the opening and
   // closing delimiters that no part covers are literal text too.
   uint32_t cursor = 0;
   bool opened = false;
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+  for (TSNode c : named_children(node)) {
     const TSSymbol cs = ts_node_symbol(c);
     if (cs == sym_.heredoc_start) {
       strip_indent = text(c).find('-') != std::string_view::npos;
@@ -465,9 +485,7 @@ Expr Converter::postfix(Expr base, TSNode op, size_t depth) {
     item.kind = ExprKind::SplatItem;
     item.span = span(op);
     if (!ts_node_is_null(inner)) {
-      const uint32_t n = ts_node_named_child_count(inner);
-      for (uint32_t i = 0; i < n; ++i)
-        item = postfix(std::move(item), ts_node_named_child(inner, i), depth + 1);
+      for (TSNode step : named_children(inner)) item = postfix(std::move(item), step, depth + 1);
     }
     e.kids.push_back(std::move(item));
     return e;
@@ -485,15 +503,15 @@ Expr Converter::for_expr(TSNode node, size_t depth) {
   std::vector<Expr> results;
   Expr collection;
   Expr condition;
-  const uint32_t n = ts_node_named_child_count(inner);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(inner, i);
+  const std::vector<TSNode> n_nodes = named_children(inner);
+  for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+    TSNode c = n_nodes[i];
     const TSSymbol s = ts_node_symbol(c);
     if (s == sym_.for_intro) {
       std::vector<std::string> names;
-      const uint32_t m = ts_node_named_child_count(c);
-      for (uint32_t j = 0; j < m; ++j) {
-        TSNode x = ts_node_named_child(c, j);
+      const std::vector<TSNode> m_nodes = named_children(c);
+      for (uint32_t j = 0; j < m_nodes.size(); ++j) {
+        TSNode x = m_nodes[j];
         if (ts_node_symbol(x) == sym_.identifier) names.emplace_back(text(x));
         if (ts_node_symbol(x) == sym_.expression) collection = expr(x, depth + 1);
       }
@@ -527,9 +545,9 @@ Expr Converter::expr(TSNode node, size_t depth) {
     return unknown(node);
   const TSSymbol s = ts_node_symbol(node);
   if (s == sym_.expression) {
-    const uint32_t n = ts_node_named_child_count(node);
-    if (n == 0) return unknown(node);
-    TSNode first = ts_node_named_child(node, 0);
+    const std::vector<TSNode> parts = named_children(node);
+    if (parts.empty()) return unknown(node);
+    TSNode first = parts[0];
     Expr e;
     if (ts_node_symbol(first) == sym_.expression) {
       e.kind = ExprKind::Parens;
@@ -538,8 +556,7 @@ Expr Converter::expr(TSNode node, size_t depth) {
     } else {
       e = expr(first, depth + 1);
     }
-    for (uint32_t i = 1; i < n; ++i)
-      e = postfix(std::move(e), ts_node_named_child(node, i), depth + 1);
+    for (size_t i = 1; i < parts.size(); ++i) e = postfix(std::move(e), parts[i], depth + 1);
     e.span.end = ts_node_end_byte(node);
     return e;
   }
@@ -580,9 +597,9 @@ Expr Converter::expr(TSNode node, size_t depth) {
     Expr e;
     e.kind = ExprKind::Tuple;
     e.span = span(node);
-    const uint32_t n = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode c = ts_node_named_child(node, i);
+    const std::vector<TSNode> n_nodes = named_children(node);
+    for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+      TSNode c = n_nodes[i];
       if (ts_node_symbol(c) == sym_.expression) e.kids.push_back(expr(c, depth + 1));
     }
     return e;
@@ -591,9 +608,9 @@ Expr Converter::expr(TSNode node, size_t depth) {
     Expr e;
     e.kind = ExprKind::Object;
     e.span = span(node);
-    const uint32_t n = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode c = ts_node_named_child(node, i);
+    const std::vector<TSNode> n_nodes = named_children(node);
+    for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+      TSNode c = n_nodes[i];
       if (ts_node_symbol(c) != sym_.object_elem) continue;
       TSNode k = ts_node_child_by_field_name(c, "key", 3);
       TSNode v = ts_node_child_by_field_name(c, "val", 3);
@@ -610,14 +627,14 @@ Expr Converter::expr(TSNode node, size_t depth) {
     Expr e;
     e.kind = ExprKind::Call;
     e.span = span(node);
-    const uint32_t n = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode c = ts_node_named_child(node, i);
+    const std::vector<TSNode> n_nodes = named_children(node);
+    for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+      TSNode c = n_nodes[i];
       if (ts_node_symbol(c) == sym_.identifier) e.name = std::string(text(c));
       if (ts_node_symbol(c) != sym_.function_arguments) continue;
-      const uint32_t m = ts_node_named_child_count(c);
-      for (uint32_t j = 0; j < m; ++j) {
-        TSNode a = ts_node_named_child(c, j);
+      const std::vector<TSNode> m_nodes = named_children(c);
+      for (uint32_t j = 0; j < m_nodes.size(); ++j) {
+        TSNode a = m_nodes[j];
         if (ts_node_symbol(a) == sym_.expression) e.kids.push_back(expr(a, depth + 1));
         if (ts_node_symbol(a) == sym_.ellipsis) e.expand_last = true;
       }
@@ -637,9 +654,7 @@ Expr Converter::expr(TSNode node, size_t depth) {
     e.kind = s == sym_.binary_operation ? ExprKind::Binary : ExprKind::Unary;
     e.span = span(node);
     std::vector<std::vector<TSNode>> operands(1);
-    const uint32_t n = ts_node_child_count(node);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode c = ts_node_child(node, i);
+    for (TSNode c : all_children(node)) {
       if (ts_node_is_named(c)) {
         if (ts_node_symbol(c) != sym_.comment) operands.back().push_back(c);
       } else if (e.name.empty() && text(c) != "(" && text(c) != ")") {
@@ -661,9 +676,9 @@ Expr Converter::expr(TSNode node, size_t depth) {
     Expr e;
     e.kind = ExprKind::Conditional;
     e.span = span(node);
-    const uint32_t n = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode c = ts_node_named_child(node, i);
+    const std::vector<TSNode> n_nodes = named_children(node);
+    for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+      TSNode c = n_nodes[i];
       if (ts_node_symbol(c) == sym_.expression) e.kids.push_back(expr(c, depth + 1));
     }
     if (e.kids.size() != 3) return unknown(node);
@@ -675,9 +690,9 @@ Expr Converter::expr(TSNode node, size_t depth) {
 Body Converter::body(TSNode node, size_t depth) {
   Body b;
   if (too_deep(node, depth)) return b;
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+  const std::vector<TSNode> n_nodes = named_children(node);
+  for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+    TSNode c = n_nodes[i];
     const TSSymbol s = ts_node_symbol(c);
     if (s == sym_.attribute) {
       TSNode id = ts_node_named_child(c, 0);
@@ -692,9 +707,9 @@ Body Converter::body(TSNode node, size_t depth) {
     } else if (s == sym_.block) {
       Block blk;
       blk.span = span(c);
-      const uint32_t m = ts_node_named_child_count(c);
-      for (uint32_t j = 0; j < m; ++j) {
-        TSNode k = ts_node_named_child(c, j);
+      const std::vector<TSNode> m_nodes = named_children(c);
+      for (uint32_t j = 0; j < m_nodes.size(); ++j) {
+        TSNode k = m_nodes[j];
         const TSSymbol ks = ts_node_symbol(k);
         if (j == 0 && ks == sym_.identifier) {
           blk.type = std::string(text(k));
@@ -787,15 +802,55 @@ File parse_native(const SourceFile& source, uint32_t file_index,
   f.file = file_index;
   f.source = &source;
   TSParser* parser = thread_parser();
-  TSTree* tree = ts_parser_parse_string(parser, nullptr, source.text().data(),
-                                        static_cast<uint32_t>(source.text().size()));
-  if (!tree) return f;
+  // Error recovery can go quadratic on hostile input (thousands of unclosed "${"): the parse has
+  // a time budget of a second plus a second per 256 KB (ten times tree-sitter's usual pace).
+  struct Budget {
+    std::chrono::steady_clock::time_point deadline;
+    uint32_t stopped_at = 0;
+    bool cancelled = false;
+  } budget;
+  budget.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1) +
+                    std::chrono::microseconds(source.text().size() * 4);
+  struct Buffer {
+    const std::string* text;
+  } buffer{&source.text()};
+  TSInput input{};
+  input.payload = &buffer;
+  input.read = [](void* payload, uint32_t byte, TSPoint, uint32_t* read) -> const char* {
+    const std::string& t = *static_cast<Buffer*>(payload)->text;
+    if (byte >= t.size()) {
+      *read = 0;
+      return "";
+    }
+    *read = static_cast<uint32_t>(t.size() - byte);
+    return t.data() + byte;
+  };
+  input.encoding = TSInputEncodingUTF8;
+  TSParseOptions options_ts{};
+  options_ts.payload = &budget;
+  options_ts.progress_callback = [](TSParseState* state) {
+    auto* b = static_cast<Budget*>(state->payload);
+    if (std::chrono::steady_clock::now() < b->deadline) return false;
+    b->cancelled = true;
+    b->stopped_at = state->current_byte_offset;
+    return true;  // cancel
+  };
+  TSTree* tree = ts_parser_parse_with_options(parser, nullptr, input, options_ts);
+  if (budget.cancelled || !tree) {
+    ts_parser_reset(parser);
+    if (tree) ts_tree_delete(tree);
+    diagnostics.push_back(
+        Diagnostic{Severity::Error, source.path(), source.position(budget.stopped_at),
+                   "the HCL parser gave up here: the file is too pathological to parse in time "
+                   "(not evaluated)"});
+    return f;
+  }
   TSNode root = ts_tree_root_node(tree);
   if (ts_node_has_error(root)) report_errors(root, source, diagnostics);
   Converter conv(source, file_index, diagnostics, options);
-  const uint32_t n = ts_node_named_child_count(root);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(root, i);
+  const std::vector<TSNode> n_nodes = named_children(root);
+  for (uint32_t i = 0; i < n_nodes.size(); ++i) {
+    TSNode c = n_nodes[i];
     if (ts_node_symbol(c) == symbols().body) f.body = conv.body(c, 0);
   }
   ts_tree_delete(tree);

@@ -178,8 +178,11 @@ void Builder::deliver(Value v, const std::string& anchor) {
   if (!f.explicit_keys.insert(f.key).second) {
     diag_at(Severity::Warning, f.key_span.begin,
             "duplicate key \"" + f.key + "\": the last value wins");
+    f.node.set(std::move(f.key), std::move(v), f.key_span);  // replaces: rare, linear is fine
+    return;
   }
-  f.node.set(std::move(f.key), std::move(v), f.key_span);
+  // A new key: appended without a scan, so a mapping of 100,000 keys stays linear.
+  f.node.entries.push_back(MapEntry{std::move(f.key), f.key_span, std::move(v)});
 }
 
 void Builder::close_map(Frame& f) {
@@ -198,8 +201,7 @@ void Builder::close_map(Frame& f) {
     }
     for (Value* s : sources) {
       for (auto& e : s->entries) {
-        if (f.node.get(e.key)) continue;
-        f.node.entries.push_back(e);
+        if (f.explicit_keys.insert(e.key).second) f.node.entries.push_back(e);
       }
     }
   }
