@@ -145,7 +145,6 @@ struct ModuleDir {
   std::map<std::string, std::pair<const hcl::Attribute*, uint32_t>> locals;
   std::map<std::string, const SourceFile*> local_sources;
   std::vector<const ParsedFile*> auto_tfvars;  // terraform.tfvars first, then *.auto.tfvars
-  std::vector<Decl> order;                     // every declaration in source order
 };
 
 class Builder;
@@ -164,8 +163,7 @@ struct ResourceEval {
 class Instance : public tf::Resolver {
  public:
   Instance(Builder& b, const ModuleDir& mod, std::string prefix, std::string root_prefix,
-           size_t depth, std::vector<std::string> chain, const ParsedFile* anchor_file_owner,
-           uint32_t anchor_file, Span anchor_span)
+           size_t depth, std::vector<std::string> chain, uint32_t anchor_file, Span anchor_span)
       : b_(b),
         mod_(mod),
         prefix_(std::move(prefix)),
@@ -173,9 +171,7 @@ class Instance : public tf::Resolver {
         depth_(depth),
         chain_(std::move(chain)),
         anchor_file_(anchor_file),
-        anchor_span_(anchor_span) {
-    (void)anchor_file_owner;
-  }
+        anchor_span_(anchor_span) {}
 
   std::optional<Value> resolve(const std::string& ns, const std::string& name) override;
   std::optional<std::string> read_file(const std::string& path) override;
@@ -682,7 +678,7 @@ Value Instance::call_value(const std::string& name) {
     const bool external = child_dir->external || mod_.external;
     auto child = std::make_unique<Instance>(
         b_, *child_dir, prefix_ + "module." + name + instance_key(key) + ".", root_prefix_,
-        depth_ + 1, std::move(chain), nullptr, external ? call_file : kNoFile,
+        depth_ + 1, std::move(chain), external ? call_file : kNoFile,
         external ? call_span : Span{});
     // Inputs, evaluated here; the child's defaults fill the rest.
     for (const auto& [vname, vdecl] : child_dir->variables) {
@@ -848,12 +844,8 @@ void Instance::emit(Graph& g) {
     bodies.emplace_back(id, &d.block->body);
   }
   for (const auto& [name, d] : mod_.providers) {
-    const hcl::Attribute* alias = d.block->body.attribute("alias");
-    const std::string suffix =
-        alias && alias->expr.kind == ExprKind::Literal ? "." + alias->expr.value.text : "";
     Resource r = base("provider", d.block->labels.empty() ? name : d.block->labels[0],
                       "provider." + name, d);
-    (void)suffix;
     tf::Evaluator ev(*this, d.file, d.src);
     r.attributes = eval_body(d.block->body, ev, d.file, true);
     const uint32_t id = add("provider." + name, std::move(r));
@@ -1012,7 +1004,6 @@ void Builder::index_dir(ModuleDir& m, std::vector<const ParsedFile*> files) {
         m.local_sources[a.name] = src;
       }
     }
-    m.order.push_back(d);
   };
   for (const auto* f : primary) {
     for (const auto& blk : f->ast.body.blocks) add_block(blk, f->file, f->ast.source);
@@ -1117,7 +1108,7 @@ void Builder::run() {
     }
     root_module_dir_ = dir;
     auto inst = std::make_unique<Instance>(*this, *m, "", dir.empty() ? "" : dir + ":", 0,
-                                           std::vector<std::string>{dir}, nullptr, kNoFile, Span{});
+                                           std::vector<std::string>{dir}, kNoFile, Span{});
     // Variables: default < TF_VAR_name < terraform.tfvars < *.auto.tfvars < --var-file / --var.
     std::map<std::string, std::pair<Value, bool>> values;  // name -> (value, from literal text)
     for (const auto& [name, d] : m->variables) {
