@@ -22,14 +22,14 @@ const char* color_of(rules::RuleSeverity s) {
   return level == "error" ? "1;31" : level == "warning" ? "1;33" : "1;36";
 }
 
-// Byte ranges of sensitive values in one file, to mask in snippets.
-void sensitive_spans(const Value& v, uint32_t file, std::vector<Span>& out) {
-  if (v.sensitive && v.file == file && v.span.end > v.span.begin) {
-    out.push_back(v.span);
+// Byte ranges of sensitive values, by file, to mask in snippets.
+void sensitive_spans(const Value& v, std::map<uint32_t, std::vector<Span>>& out) {
+  if (v.sensitive && v.file != kNoFile && v.span.end > v.span.begin) {
+    out[v.file].push_back(v.span);
     return;
   }
-  for (const auto& i : v.items) sensitive_spans(i, file, out);
-  for (const auto& e : v.entries) sensitive_spans(e.value, file, out);
+  for (const auto& i : v.items) sensitive_spans(i, out);
+  for (const auto& e : v.entries) sensitive_spans(e.value, out);
 }
 
 std::string display_line(const SourceFile& src, uint32_t line0, const std::vector<Span>& secrets) {
@@ -69,13 +69,15 @@ void write_text(const ScanReport& report, const ReportOptions& o, std::ostream& 
                  std::string(severity_name(d.severity)))
         << ": " << d.message << "\n";
   }
+  // One pass over the graph, and only when there is a snippet to show.
   std::map<uint32_t, std::vector<Span>> secrets;
+  if (!o.quiet && !report.results.findings.empty()) {
+    for (const auto& r : g.resources) sensitive_spans(r.attributes, secrets);
+  }
+  const std::vector<Span> none;
   auto secrets_of = [&](uint32_t file) -> const std::vector<Span>& {
     auto it = secrets.find(file);
-    if (it != secrets.end()) return it->second;
-    std::vector<Span>& s = secrets[file];
-    for (const auto& r : g.resources) sensitive_spans(r.attributes, file, s);
-    return s;
+    return it == secrets.end() ? none : it->second;
   };
   std::string current;
   std::map<std::string, size_t> by_severity;
