@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "engine/glob.hpp"
+#include "engine/paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -22,16 +23,6 @@ bool starts_with(std::string_view s, std::string_view p) {
 }
 bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
-
-std::string_view basename(std::string_view p) {
-  const size_t slash = p.rfind('/');
-  return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
-std::string_view dirname(std::string_view p) {
-  const size_t slash = p.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : p.substr(0, slash);
 }
 
 bool is_yaml_name(std::string_view name) {
@@ -141,7 +132,7 @@ void Walker::add_file(const fs::path& canonical, const std::string& rel, bool na
   if (format.empty() && named) format = std::string(kSniffYaml);
   const std::string eco = manifest_ecosystem(rel);
   if (!eco.empty()) {
-    std::string dir = eco == "github-actions" ? "/" : "/" + std::string(dirname(rel));
+    std::string dir = eco == "github-actions" ? "/" : "/" + std::string(path_dir(rel));
     out_.manifests.push_back(ManifestRecord{rel, eco, dir});
   }
   if (format.empty()) return;
@@ -274,8 +265,8 @@ bool is_format_name(std::string_view name) {
 }
 
 std::string classify_by_name(std::string_view rel) {
-  const std::string_view name = basename(rel);
-  const std::string_view dir = dirname(rel);
+  const std::string_view name = path_base(rel);
+  const std::string_view dir = path_dir(rel);
   if (ends_with(name, ".tf") || ends_with(name, ".tf.json") || ends_with(name, ".tfvars") ||
       ends_with(name, ".tfvars.json") || ends_with(name, ".tofu") ||
       ends_with(name, ".tofu.json")) {
@@ -298,7 +289,7 @@ std::string classify_by_name(std::string_view rel) {
 }
 
 std::string manifest_ecosystem(std::string_view rel) {
-  const std::string_view name = basename(rel);
+  const std::string_view name = path_base(rel);
   if ((starts_with(name, "requirements") && ends_with(name, ".txt")) || name == "pyproject.toml" ||
       name == "Pipfile") {
     return "pip";

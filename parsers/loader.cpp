@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "engine/parallel.hpp"
+#include "engine/paths.hpp"
 #include "parsers/ci/ci.hpp"
 #include "parsers/common/output.hpp"
 #include "parsers/compose/compose.hpp"
@@ -223,15 +224,6 @@ bool is_override_compose(std::string_view name) {
          name == "docker-compose.override.yaml" || name == "docker-compose.override.yml";
 }
 
-std::string dir_of(const std::string& p) {
-  const size_t s = p.rfind('/');
-  return s == std::string::npos ? "" : p.substr(0, s);
-}
-std::string base_of(const std::string& p) {
-  const size_t s = p.rfind('/');
-  return s == std::string::npos ? p : p.substr(s + 1);
-}
-
 std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Graph& g,
                                                std::vector<Slot>& slots) {
   std::map<std::string, std::vector<uint32_t>> defaults;  // dir -> default + override files
@@ -240,11 +232,11 @@ std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Gra
   for (uint32_t i = 0; i < slots.size(); ++i) {
     if (slots[i].format != "compose" || slots[i].docs.empty()) continue;
     const std::string& path = g.files[i].path;
-    const std::string name = base_of(path);
+    const std::string name = std::string(path_base(path));
     if (slots[i].named) {
-      named[dir_of(path)].push_back(i);
+      named[std::string(path_dir(path))].push_back(i);
     } else if (is_default_compose(name) || is_override_compose(name)) {
-      defaults[dir_of(path)].push_back(i);
+      defaults[std::string(path_dir(path))].push_back(i);
     } else {
       lone.push_back(i);
     }
@@ -278,12 +270,14 @@ std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Gra
     // Compose reads one default file (compose.yaml first) and its override; others stand alone.
     std::vector<uint32_t> mains, overrides;
     for (uint32_t f : files)
-      (is_override_compose(base_of(g.files[f].path)) ? overrides : mains).push_back(f);
+      (is_override_compose(std::string(path_base(g.files[f].path))) ? overrides : mains)
+          .push_back(f);
     static const char* kOrder[] = {"compose.yaml", "compose.yml", "docker-compose.yaml",
                                    "docker-compose.yml"};
     std::stable_sort(mains.begin(), mains.end(), [&](uint32_t a, uint32_t b) {
       auto rank = [&](uint32_t f) {
-        return std::find(std::begin(kOrder), std::end(kOrder), base_of(g.files[f].path)) -
+        return std::find(std::begin(kOrder), std::end(kOrder),
+                         std::string(path_base(g.files[f].path))) -
                std::begin(kOrder);
       };
       return rank(a) < rank(b);
@@ -300,10 +294,10 @@ std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Gra
     std::stable_sort(files.begin(), files.end(),
                      [&](uint32_t a, uint32_t b) { return slots[a].order < slots[b].order; });
     const bool default_named =
-        files.size() > 1 || is_default_compose(base_of(g.files[files[0]].path));
+        files.size() > 1 || is_default_compose(std::string(path_base(g.files[files[0]].path)));
     make(dir, default_named ? dir_prefix(dir) : g.files[files[0]].path + ":", files);
   }
-  for (uint32_t f : lone) make(dir_of(g.files[f].path), g.files[f].path + ":", {f});
+  for (uint32_t f : lone) make(std::string(path_dir(g.files[f].path)), g.files[f].path + ":", {f});
   return projects;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/paths.hpp"
 #include "parsers/common/image.hpp"
 
 namespace infralint::compose {
@@ -101,11 +102,6 @@ void merge_into(Value& base, const Value& over, std::string_view key) {
   base = over;
 }
 
-std::string_view dirname(std::string_view p) {
-  const size_t slash = p.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : p.substr(0, slash);
-}
-
 class Builder {
  public:
   Builder(const Project& p, ParseOutput& out) : p_(p), out_(out) {}
@@ -169,7 +165,7 @@ void Builder::resolve_extends(const std::string& name, Value& svc, const Project
     }
     base = *b;
   } else {
-    const std::string path = join_path(dirname(from.source->path()), file_path);
+    const std::string path = join_path(path_dir(from.source->path()), file_path);
     base_file = path.empty() ? ProjectFile{} : p_.find_file(path);
     if (!base_file.root) {
       // Not part of this scan: what it would add is unknown, so nothing is claimed about it.
@@ -313,32 +309,6 @@ void Builder::run() {
 
 }  // namespace
 
-std::string join_path(std::string_view dir, std::string_view rel) {
-  std::vector<std::string> parts;
-  auto push = [&](std::string_view s) {
-    size_t pos = 0;
-    while (pos <= s.size()) {
-      size_t end = s.find('/', pos);
-      if (end == std::string_view::npos) end = s.size();
-      std::string_view part = s.substr(pos, end - pos);
-      pos = end + 1;
-      if (part.empty() || part == ".") continue;
-      if (part == "..") {
-        if (parts.empty()) return false;
-        parts.pop_back();
-      } else {
-        parts.emplace_back(part);
-      }
-    }
-    return true;
-  };
-  if (!rel.empty() && rel[0] == '/') return "";  // absolute: outside the scan
-  if (!push(dir) || !push(rel)) return "";
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-  return out.empty() ? "." : out;
-}
-
 void build(const Project& project, ParseOutput& out) {
   Builder(project, out).run();
 }
@@ -372,7 +342,7 @@ void link(Graph& g) {
       continue;
     }
     if (context.find("://") != std::string::npos || context.rfind("git@", 0) == 0) continue;
-    const std::string ctx = join_path(dirname(g.files[r.file].path), context);
+    const std::string ctx = join_path(path_dir(g.files[r.file].path), context);
     if (ctx.empty()) continue;
     const std::string path = join_path(ctx == "." ? "" : ctx, dockerfile);
     auto it = dockerfiles.find(path);

@@ -35,7 +35,4 @@ void build(const Project& project, ParseOutput& out);
 // Service -> Dockerfile edges (`builds_from`), once every file is in the graph.
 void link(Graph& graph);
 
-// Joins and normalizes relative paths ("a/b" + "../c" -> "a/c"); "" when it leaves the root.
-std::string join_path(std::string_view dir, std::string_view rel);
-
 }  // namespace infralint::compose

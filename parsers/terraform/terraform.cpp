@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "parsers/compose/compose.hpp"
+#include "engine/paths.hpp"
 #include "parsers/terraform/eval.hpp"
 
 namespace fs = std::filesystem;
@@ -28,14 +28,6 @@ using hcl::ExprKind;
 
 bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
-std::string dir_of(const std::string& p) {
-  const size_t s = p.rfind('/');
-  return s == std::string::npos ? "" : p.substr(0, s);
-}
-std::string base_of(const std::string& p) {
-  const size_t s = p.rfind('/');
-  return s == std::string::npos ? p : p.substr(s + 1);
 }
 bool is_tfvars(std::string_view name) {
   return ends_with(name, ".tfvars") || ends_with(name, ".tfvars.json");
@@ -271,7 +263,7 @@ std::string Instance::path_module() const {
 
 std::optional<std::string> Instance::read_file(const std::string& path) {
   // Confined to the scan root: a path that leaves it reads nothing.
-  std::string rel = compose::join_path("", path);
+  std::string rel = join_path("", path);
   if (rel.empty() || path.empty() || path[0] == '/') return std::nullopt;
   std::error_code ec;
   const fs::path root = fs::canonical(b_.g_.root, ec);
@@ -609,7 +601,7 @@ Value Instance::call_value(const std::string& name) {
   const ModuleDir* child_dir = nullptr;
   if (source.rfind("./", 0) == 0 || source.rfind("../", 0) == 0) {
     if (!mod_.external) {
-      const std::string joined = compose::join_path(mod_.dir, source);
+      const std::string joined = join_path(mod_.dir, source);
       if (!joined.empty()) child_dir = b_.module_dir(joined == "." ? "" : joined);
     }
     if (!child_dir) {
@@ -951,7 +943,8 @@ void Builder::index_dir(ModuleDir& m, std::vector<const ParsedFile*> files) {
   // OpenTofu: "x.tofu" hides "x.tf" (and .tofu.json hides .tf.json).
   std::set<std::string> tofu_stems;
   for (const auto* f : files) {
-    const std::string name = base_of(g_.files.size() > f->file ? g_.files[f->file].path : "");
+    const std::string name =
+        std::string(path_base(g_.files.size() > f->file ? g_.files[f->file].path : ""));
     if (ends_with(name, ".tofu") || ends_with(name, ".tofu.json")) tofu_stems.insert(stem_of(name));
   }
   std::vector<const ParsedFile*> primary;
@@ -959,7 +952,7 @@ void Builder::index_dir(ModuleDir& m, std::vector<const ParsedFile*> files) {
   for (const auto* f : files) {
     const std::string path =
         f->file < g_.files.size() ? g_.files[f->file].path : f->ast.source->path();
-    const std::string name = base_of(path);
+    const std::string name = std::string(path_base(path));
     if (is_tfvars(name)) {
       if (name == "terraform.tfvars" || name == "terraform.tfvars.json") {
         m.auto_tfvars.insert(m.auto_tfvars.begin(), f);
@@ -1076,7 +1069,8 @@ const ModuleDir* Builder::external_dir(const std::string& abs_dir) {
 
 void Builder::run() {
   std::map<std::string, std::vector<const ParsedFile*>> by_dir;
-  for (const auto& [file, pf] : by_file_) by_dir[dir_of(g_.files[file].path)].push_back(pf);
+  for (const auto& [file, pf] : by_file_)
+    by_dir[std::string(path_dir(g_.files[file].path))].push_back(pf);
   for (auto& [dir, files] : by_dir) {
     auto m = std::make_unique<ModuleDir>();
     m->dir = dir;
@@ -1091,7 +1085,7 @@ void Builder::run() {
       if (!src || src->expr.kind != ExprKind::Literal) continue;
       const std::string& s = src->expr.value.text;
       if (s.rfind("./", 0) != 0 && s.rfind("../", 0) != 0) continue;
-      const std::string joined = compose::join_path(dir, s);
+      const std::string joined = join_path(dir, s);
       if (!joined.empty() && joined != dir && !(joined == "." && dir.empty()))
         called.insert(joined == "." ? "" : joined);
     }
@@ -1179,7 +1173,7 @@ ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
                       std::vector<Diagnostic>& diagnostics) {
   ParsedFile f;
   f.file = file_index;
-  const std::string name = base_of(source.path());
+  const std::string name = std::string(path_base(source.path()));
   if (is_json(name)) {
     f.ast = hcl::parse_json(source, file_index, diagnostics, is_tfvars(name));
   } else {
