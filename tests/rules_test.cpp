@@ -233,10 +233,15 @@ TEST(BuiltinRules, LoadFromTheBinaryWithTheirMetadata) {
 
 // Each built-in rule's own examples: the failing one fails, the fixed one passes.
 TEST(BuiltinRules, ExamplesFailAndPass) {
-  const std::map<std::string, std::string> file_for = {{"compose", "compose.yaml"},
-                                                       {"dockerfile", "Dockerfile"},
-                                                       {"terraform", "main.tf"},
-                                                       {"kubernetes", "k8s.yaml"}};
+  const std::map<std::string, std::string> file_for = {
+      {"compose", "compose.yaml"},
+      {"dockerfile", "Dockerfile"},
+      {"terraform", "main.tf"},
+      {"kubernetes", "k8s.yaml"},
+      {"github-workflow", ".github/workflows/ci.yml"},
+      {"prometheus-rules", "alerts.yml"},
+      {"otel-collector", "otel.yaml"},
+      {"dependabot", ".github/dependabot.yml"}};
   for (const auto& r : rules::builtin_rules()) {
     const std::string name = file_for.at(r.formats.at(0));
     for (const char* kind : {"fail", "pass"}) {

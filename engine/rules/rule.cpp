@@ -423,6 +423,16 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc_in, const std::string
   }
   if (meta.contains("examples")) r.examples = meta["examples"];
   r.parameters = meta.value("parameters", nlohmann::json::object());
+  // Parameters appear in the message too: "no rotation within {{max_days}} days".
+  for (auto it = r.parameters.begin(); it != r.parameters.end(); ++it) {
+    const std::string key = "{{" + it.key() + "}}";
+    const std::string value =
+        it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+    for (size_t pos = r.message.find(key); pos != std::string::npos;
+         pos = r.message.find(key, pos + value.size())) {
+      r.message.replace(pos, key.size(), value);
+    }
+  }
   if (meta.contains("enabled"))
     r.enabled_by_default = meta["enabled"].is_boolean() && meta["enabled"].get<bool>();
   if (doc.contains("facet")) {
