@@ -35,6 +35,35 @@ Value Value::map(uint32_t file, Span span) {
   return v;
 }
 
+Value Value::of_bool(bool b, uint32_t file, Span span) {
+  Value v;
+  v.kind = ValueKind::Bool;
+  v.boolean = b;
+  v.text = b ? "true" : "false";
+  v.file = file;
+  v.span = span;
+  return v;
+}
+
+Value Value::of_number(double d, uint32_t file, Span span) {
+  Value v;
+  v.kind = ValueKind::Number;
+  v.number = d;
+  v.text = format_number(d);
+  v.file = file;
+  v.span = span;
+  return v;
+}
+
+std::string format_number(double d) {
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15) {
+    return std::to_string(static_cast<long long>(d));
+  }
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, r.ptr);
+}
+
 Value Value::list(uint32_t file, Span span) {
   Value v;
   v.kind = ValueKind::List;

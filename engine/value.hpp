@@ -38,6 +38,9 @@ struct Value {
   static Value string(std::string s, uint32_t file = kNoFile, Span span = {});
   static Value unknown(std::string expr, uint32_t file = kNoFile, Span span = {});
   static Value map(uint32_t file = kNoFile, Span span = {});
+  static Value of_bool(bool b, uint32_t file = kNoFile, Span span = {});
+  // A number whose text is format_number(d).
+  static Value of_number(double d, uint32_t file = kNoFile, Span span = {});
   static Value list(uint32_t file = kNoFile, Span span = {});
 
   bool is_null() const { return kind == ValueKind::Null; }
@@ -84,6 +87,10 @@ class MapBuilder {
   Value& map_;
   std::unordered_map<std::string, size_t> index_;
 };
+
+// A number as text: integers without a fraction ("3", not "3.0"), others in the shortest form
+// that reads back the same double.
+std::string format_number(double d);
 
 // Parses a YAML 1.2 core-schema number ("12", "-0.5", "1e3", "0x1F", "0o17", ".inf").
 bool parse_number(std::string_view text, double& out);

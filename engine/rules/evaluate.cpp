@@ -21,21 +21,13 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string number_text(double d) {
-  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15)
-    return std::to_string(static_cast<long long>(d));
-  std::ostringstream ss;
-  ss << d;
-  return ss.str();
-}
-
 // Checkov compares most values as text: booleans as true/false, numbers without ".0".
 std::optional<std::string> scalar(const Value& v) {
   switch (v.kind) {
     case ValueKind::String:
       return v.text;
     case ValueKind::Number:
-      return number_text(v.number);
+      return format_number(v.number);
     case ValueKind::Bool:
       return std::string(v.boolean ? "true" : "false");
     default:
@@ -46,7 +38,7 @@ std::optional<std::string> scalar(const Value& v) {
 std::string json_scalar(const nlohmann::json& j) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
-  if (j.is_number()) return number_text(j.get<double>());
+  if (j.is_number()) return format_number(j.get<double>());
   if (j.is_null()) return "null";
   return j.dump();
 }
@@ -387,14 +379,11 @@ std::optional<Value> decode_json_string(const Value& v) {
       out.kind = ValueKind::String;
       out.text = x.get<std::string>();
     } else if (x.is_boolean()) {
-      out.kind = ValueKind::Bool;
-      out.boolean = x.get<bool>();
-      out.text = out.boolean ? "true" : "false";
+      out = Value::of_bool(x.get<bool>(), v.file, v.span);
     } else if (x.is_number()) {
-      out.kind = ValueKind::Number;
-      out.number = x.get<double>();
-      out.text = number_text(out.number);
+      out = Value::of_number(x.get<double>(), v.file, v.span);
     }
+    out.sensitive = v.sensitive;
     return out;
   };
   return conv(j);

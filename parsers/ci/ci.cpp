@@ -46,13 +46,7 @@ Value parse_uses(const Value& uses) {
     if (s2 != std::string::npos) put("path", name.substr(s2 + 1));
   }
   put("ref", ref);
-  Value pinned;
-  pinned.kind = ValueKind::Bool;
-  pinned.boolean = is_full_sha(ref);
-  pinned.text = pinned.boolean ? "true" : "false";
-  pinned.file = uses.file;
-  pinned.span = uses.span;
-  m.set("pinned_sha", std::move(pinned), uses.span);
+  m.set("pinned_sha", Value::of_bool(is_full_sha(ref), uses.file, uses.span), uses.span);
   return m;
 }
 

@@ -344,11 +344,7 @@ size_t parse_flags(const std::string& t, size_t pos, Value& flags, const Logical
     Value v = eq == std::string::npos
                   ? Value::string("", file, line.span(pos, end))
                   : Value::string(flag.substr(eq + 1), file, line.span(pos + 3 + eq, end));
-    if (eq == std::string::npos) {
-      v.kind = ValueKind::Bool;
-      v.boolean = true;
-      v.text = "true";
-    }
+    if (eq == std::string::npos) v = Value::of_bool(true, file, line.span(pos, end));
     // Repeated flags (several --mount) become a list.
     if (Value* existing = flags.get(name)) {
       if (!existing->is_list()) {
@@ -537,13 +533,7 @@ void Parser::build() {
       r.name = stage_name.empty() ? std::to_string(index) : stage_name;
       r.address = "dockerfile:" + path + "#" + r.name;
       r.attributes = Value::map(file_, r.span);
-      Value idx;
-      idx.kind = ValueKind::Number;
-      idx.number = index;
-      idx.text = std::to_string(index);
-      idx.file = file_;
-      idx.span = r.span;
-      r.attributes.set("index", std::move(idx));
+      r.attributes.set("index", Value::of_number(index, file_, r.span));
       r.attributes.set(
           "name", stage_name.empty() ? Value::null_at(file_, r.span) : str(stage_name, name_span),
           name_span);
@@ -628,13 +618,7 @@ void Parser::build() {
     } else if (ins.keyword == "HEALTHCHECK") {
       Value hc = Value::map(file_, Span{ins.line.file_begin, ins.line.file_end});
       const bool none = upper(value_text) == "NONE";
-      Value disabled;
-      disabled.kind = ValueKind::Bool;
-      disabled.boolean = none;
-      disabled.text = none ? "true" : "false";
-      disabled.file = file_;
-      disabled.span = value_span;
-      hc.set("disabled", std::move(disabled));
+      hc.set("disabled", Value::of_bool(none, file_, value_span));
       for (const auto& f : iv.get("flags")->entries) hc.set(f.key, f.value, f.key_span);
       if (!none) {
         std::string_view cmd = value_text;
@@ -659,18 +643,11 @@ void Parser::build() {
   close_stage();
   if (!stages.empty()) {
     Resource& last = out_.resources[stages.back().id];
-    Value yes;
-    yes.kind = ValueKind::Bool;
-    yes.boolean = true;
-    yes.text = "true";
-    last.attributes.set("final", std::move(yes));
+    last.attributes.set("final", Value::of_bool(true));
   }
   out_.resources[file_id].attributes.set("args", std::move(global_args));
-  Value count;
-  count.kind = ValueKind::Number;
-  count.number = static_cast<double>(stages.size());
-  count.text = std::to_string(stages.size());
-  out_.resources[file_id].attributes.set("stage_count", std::move(count));
+  out_.resources[file_id].attributes.set("stage_count",
+                                         Value::of_number(static_cast<double>(stages.size())));
   if (stages.empty() && !instructions_.empty()) {
     diag(Severity::Error, instructions_.front().line.file_begin, "no FROM instruction");
   } else if (instructions_.empty()) {

@@ -56,11 +56,7 @@ void add_containers(Resource& r, const Value& spec, const std::string& base) {
         const Value* p = c.get(probe);
         f.attributes.set(probe, p ? *p : Value{}, p ? p->span : Span{});
       }
-      Value init;
-      init.kind = ValueKind::Bool;
-      init.boolean = std::string_view(list) == "initContainers";
-      init.text = init.boolean ? "true" : "false";
-      f.attributes.set("init", std::move(init));
+      f.attributes.set("init", Value::of_bool(std::string_view(list) == "initContainers"));
       f.attributes.set("security_context", sc ? *sc : Value{}, sc ? sc->span : Span{});
       r.facets.push_back(std::move(f));
     }

@@ -11,20 +11,7 @@ using hcl::Expr;
 using hcl::ExprKind;
 
 Value make_bool(bool b) {
-  Value v;
-  v.kind = ValueKind::Bool;
-  v.boolean = b;
-  v.text = b ? "true" : "false";
-  return v;
-}
-
-std::string format_number(double d) {
-  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15) {
-    return std::to_string(static_cast<long long>(d));
-  }
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  return std::string(buf, r.ptr);
+  return Value::of_bool(b);
 }
 
 Value make_number(double d) {
@@ -35,11 +22,7 @@ Value make_number(double d) {
     std::snprintf(buf, sizeof buf, "%.15g", d);
     d = std::strtod(buf, nullptr);
   }
-  Value v;
-  v.kind = ValueKind::Number;
-  v.number = d;
-  v.text = format_number(d);
-  return v;
+  return Value::of_number(d);
 }
 
 Value make_string(std::string s) {

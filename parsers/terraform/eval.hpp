@@ -19,7 +19,6 @@ Value make_string(std::string s);
 std::optional<std::string> to_string(const Value& v);  // Terraform's automatic conversion
 std::optional<double> to_number(const Value& v);
 std::optional<bool> to_bool(const Value& v);
-std::string format_number(double d);
 bool values_equal(const Value& a, const Value& b);
 bool any_sensitive(const std::vector<Value>& vs);
 // Marks the value (recursively) as coming from `file`/`span`, where it has no place of its own.

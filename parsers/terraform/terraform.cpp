@@ -117,7 +117,7 @@ void reanchor(Value& v, uint32_t file, Span span) {
 }
 
 std::string instance_key(const Value& key) {
-  if (key.kind == ValueKind::Number) return "[" + tf::format_number(key.number) + "]";
+  if (key.kind == ValueKind::Number) return "[" + format_number(key.number) + "]";
   if (key.kind == ValueKind::String) return "[" + nlohmann::json(key.text).dump() + "]";
   if (key.is_unknown()) return "[*]";
   return "";
@@ -421,7 +421,7 @@ Instance::Expansion Instance::expand(const Body& body, tf::Evaluator& ev, uint32
       double limit = std::max(0.0, std::floor(*n));
       if (limit > static_cast<double>(b_.opt_.max_instances_per_resource)) {
         b_.diag(Severity::Warning, file, count->span.begin,
-                "count of " + tf::format_number(*n) + " exceeds the cap of " +
+                "count of " + format_number(*n) + " exceeds the cap of " +
                     std::to_string(b_.opt_.max_instances_per_resource) +
                     " instances: only the first are evaluated");
         limit = static_cast<double>(b_.opt_.max_instances_per_resource);
@@ -1146,7 +1146,7 @@ void Builder::run() {
         } else if (type == "bool") {
           if (auto b = tf::to_bool(v); b && v.is_string()) v = tf::make_bool(*b);
         } else if (type == "string" && v.kind == ValueKind::Number) {
-          v = tf::make_string(tf::format_number(v.number));
+          v = tf::make_string(format_number(v.number));
         } else if (it != values.end() && it->second.second && type.empty()) {
           // A complex type given as text is HCL.
           if (auto e = hcl::parse_expression(v.text, d.file, d.block->span)) {
