@@ -167,10 +167,7 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     return;
   }
   yaml::Result r = yaml::parse(src, index, opt.yaml);
-  const bool complex_keys = std::any_of(
-      r.diagnostics.begin(), r.diagnostics.end(),
-      [](const Diagnostic& d) { return d.message.rfind("complex mapping key", 0) == 0; });
-  if ((r.failed || complex_keys) && src.text().find("{{") != std::string::npos) {
+  if ((r.failed || r.complex_keys) && src.text().find("{{") != std::string::npos) {
     // Template actions inside values ("key: {{ .Values.x }}") are not YAML either: they fail
     // to parse, or parse as nested flow mappings used as keys.
     diag(s, &src, Severity::Info, fe.path, 0,

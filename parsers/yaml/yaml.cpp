@@ -168,6 +168,7 @@ void Builder::deliver(Value v, const std::string& anchor) {
     f.key = std::string(src_.text().substr(span.begin, span.end - span.begin));
     f.key_span = span;
     diag_at(Severity::Warning, span.begin, "complex mapping key is read as its source text");
+    out_.complex_keys = true;
     return;
   }
   f.have_key = false;

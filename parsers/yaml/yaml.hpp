@@ -25,7 +25,8 @@ struct Document {
 struct Result {
   std::vector<Document> documents;  // every document that parsed completely
   std::vector<Diagnostic> diagnostics;
-  bool failed = false;  // a syntax error stopped the parse
+  bool failed = false;        // a syntax error stopped the parse
+  bool complex_keys = false;  // a collection was used as a mapping key (template markers do that)
 };
 
 Result parse(const SourceFile& source, uint32_t file_index, const Options& options = {});
