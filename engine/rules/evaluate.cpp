@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 
+#include "engine/environment.hpp"
 #include "engine/parallel.hpp"
 
 namespace infralint::rules {
@@ -539,6 +541,11 @@ struct Evidence {
   std::string text;
 };
 
+bool any_type_matches(const std::vector<std::string>& patterns, const std::string& type) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return type_pattern_matches(p, type); });
+}
+
 struct Subject {
   uint32_t resource;
   const Facet* facet;
@@ -571,10 +578,7 @@ struct Connections {
   // The resources of `types` ("all" for any) connected to r.
   std::vector<uint32_t> of(const Graph& g, uint32_t r,
                            const std::vector<std::string>& types) const {
-    const bool any = std::find(types.begin(), types.end(), "all") != types.end();
-    auto wanted = [&](const std::string& t) {
-      return any || std::find(types.begin(), types.end(), t) != types.end();
-    };
+    auto wanted = [&](const std::string& t) { return any_type_matches(types, t); };
     std::vector<uint32_t> out;
     for (uint32_t n : direct[r]) {
       if (wanted(g.resources[n].type)) out.push_back(n);
@@ -597,8 +601,12 @@ class RuleRunner {
  public:
   RuleRunner(const Graph& g, const Rule& rule,
              const std::unordered_map<std::string, std::vector<uint32_t>>& by_type,
-             const Connections& connections)
-      : g_(g), rule_(rule), by_type_(by_type), connections_(connections) {}
+             const Connections& connections, const std::vector<Environment>& environments)
+      : g_(g),
+        rule_(rule),
+        by_type_(by_type),
+        connections_(connections),
+        environments_(environments) {}
 
   void run(Results& out);
 
@@ -608,18 +616,30 @@ class RuleRunner {
   Tri attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev);
   Tri connection(const Condition& c, uint32_t r, const std::vector<const Condition*>& peers);
   Tri aggregate(const Condition& c, uint32_t r, Evidence& ev);
+  Tri each(const Condition& c, uint32_t r, const Value& root, Evidence& ev);
   std::string group_key(const Condition& c, const Resource& res) const;
-  std::unordered_map<const Condition*, std::unordered_map<std::string, std::vector<uint32_t>>>
-      groups_;
+  // The resources of some types ("aws_*" patterns too), in graph order.
+  std::vector<uint32_t> of_types(const std::vector<std::string>& types) const {
+    std::vector<uint32_t> out;
+    for (const auto& [type, ids] : by_type_) {
+      if (any_type_matches(types, type)) out.insert(out.end(), ids.begin(), ids.end());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  struct Group {
+    std::vector<uint32_t> members;  // those meeting the aggregate's `where`
+    bool some_unknown = false;      // a member whose `where` is unknown
+  };
+  std::unordered_map<const Condition*, std::unordered_map<std::string, Group>> groups_;
   bool type_matches(const std::vector<std::string>& types, const Resource& res) const {
     if (rule_.facet.empty()) {
-      return std::find(types.begin(), types.end(), "all") != types.end() ||
-             std::find(types.begin(), types.end(), res.type) != types.end() ||
+      return any_type_matches(types, res.type) ||
              (pod_view(res) && std::find(types.begin(), types.end(), "Pod") != types.end());
     }
     // Facet rules: "all", the facet kind, a resource type or a format.
     return std::any_of(types.begin(), types.end(), [&](const std::string& t) {
-      return t == "all" || t == rule_.facet || t == res.type || t == res.format;
+      return t == rule_.facet || t == res.format || type_pattern_matches(t, res.type);
     });
   }
   Finding finding(uint32_t r, const Facet* facet, const Evidence& ev) const;
@@ -635,10 +655,25 @@ class RuleRunner {
   const Rule& rule_;
   const std::unordered_map<std::string, std::vector<uint32_t>>& by_type_;
   const Connections& connections_;
+  const std::vector<Environment>& environments_;
 };
 
 Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev) {
   if (!type_matches(c.resource_types, g_.resources[r])) return Tri::NotApplicable;
+  if (!c.value_attribute.empty()) {
+    // Compared with another attribute of the same resource: unknown when that one is.
+    const auto other = resolve_path(root, c.value_attribute);
+    if (other.empty() || other[0].is_unknown()) return Tri::Unknown;
+    auto s = scalar(other[0]);
+    if (!s) return Tri::Unknown;
+    Condition resolved = c;
+    resolved.value_attribute.clear();
+    double d = 0;
+    resolved.value = other[0].kind == ValueKind::Number && parse_number(*s, d)
+                         ? nlohmann::json(d)
+                         : nlohmann::json(*s);
+    return attribute(resolved, r, root, ev);
+  }
   const Value* deepest = nullptr;
   std::vector<Value> values =
       c.jsonpath ? resolve_jsonpath(root, c.attribute) : resolve_path(root, c.attribute, &deepest);
@@ -753,8 +788,15 @@ std::string RuleRunner::group_key(const Condition& c, const Resource& res) const
   const std::string& a = res.address;
   if (c.group_by.empty()) return "*";
   if (c.group_by == "instances") {
-    // The instances of one resource (count/for_each): the address without its instance key.
-    return !a.empty() && a.back() == ']' ? a.substr(0, a.rfind('[')) : a;
+    // The instances of one resource (count/for_each): the address without its instance key. A
+    // resource without count or for_each is no group.
+    return !a.empty() && a.back() == ']' ? a.substr(0, a.rfind('[')) : "";
+  }
+  if (c.group_by.rfind("connected:", 0) == 0) {
+    // Grouped by the resource of a type it is connected to (the subnets of each VPC).
+    const auto other = connections_.of(g_, static_cast<uint32_t>(&res - g_.resources.data()),
+                                       {c.group_by.substr(10)});
+    return other.empty() ? "" : g_.resources[other.front()].address;
   }
   if (c.group_by == "module") {
     // Resources of one module instance: the address without TYPE.NAME[key].
@@ -773,24 +815,34 @@ std::string RuleRunner::group_key(const Condition& c, const Resource& res) const
 
 Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
   const Resource& res = g_.resources[r];
-  if (!type_matches(c.resource_types, res)) return Tri::NotApplicable;
+  // A count over the whole scan speaks about any resource; a grouped one about its members.
+  const bool scan_wide = c.group_by.empty();
+  if (!scan_wide && !type_matches(c.resource_types, res)) return Tri::NotApplicable;
   auto& groups = groups_[&c];
   if (groups.empty()) {
-    for (const auto& t : c.resource_types) {
-      auto it = by_type_.find(t);
-      if (it == by_type_.end()) continue;
-      for (uint32_t n : it->second) groups[group_key(c, g_.resources[n])].push_back(n);
+    groups[""];  // computed once, even when nothing is of these types
+    for (uint32_t n : of_types(c.resource_types)) {
+      Group& group = groups[group_key(c, g_.resources[n])];
+      Tri ok = Tri::True;
+      if (!c.children.empty()) {
+        Evidence ignored;
+        ok = eval(c.children[0], n, g_.resources[n].attributes, ignored, {});
+      }
+      if (ok == Tri::True) group.members.push_back(n);
+      if (ok == Tri::Unknown) group.some_unknown = true;
     }
   }
-  const std::string key = group_key(c, res);
+  const std::string key = scan_wide ? "*" : group_key(c, res);
+  if (key.empty()) return Tri::NotApplicable;  // not part of any group
   if (key == "<unknown>") return Tri::Unknown;
-  const auto& members = groups[key];
+  const Group& group = groups[key];
   const double want = c.value.get<double>();
-  // A placeholder instance ([*], an unknown count) stands for any number of instances.
-  bool open_ended = false;
+  // A placeholder instance ([*], an unknown count), or a member whose `where` is unknown, stands
+  // for any number of instances.
+  bool open_ended = group.some_unknown;
   std::set<std::string> distinct;
   bool unknown_value = false;
-  for (uint32_t m : members) {
+  for (uint32_t m : group.members) {
     const std::string& addr = g_.resources[m].address;
     open_ended |= addr.size() >= 3 && addr.compare(addr.size() - 3, 3, "[*]") == 0;
     if (c.attribute.empty()) continue;
@@ -802,7 +854,7 @@ Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
       }
     }
   }
-  const double count = static_cast<double>(members.size());
+  const double count = static_cast<double>(group.members.size());
   const double known = static_cast<double>(distinct.size());
   Tri t = Tri::False;
   switch (c.agg_op) {
@@ -810,7 +862,7 @@ Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
       t = count >= want ? Tri::True : open_ended ? Tri::Unknown : Tri::False;
       break;
     case AggOp::CountAtMost:
-      t = open_ended ? Tri::Unknown : tri(count <= want);
+      t = count > want ? Tri::False : open_ended ? Tri::Unknown : Tri::True;
       break;
     case AggOp::DistinctAtLeast:
       t = known >= want ? Tri::True : (unknown_value || open_ended) ? Tri::Unknown : Tri::False;
@@ -833,11 +885,59 @@ Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
   return t;
 }
 
+Tri RuleRunner::each(const Condition& c, uint32_t r, const Value& root, Evidence& ev) {
+  if (!type_matches(c.resource_types, g_.resources[r])) return Tri::NotApplicable;
+  // Every element of the list(s) the path reaches (a block written once is a list of one) meets
+  // the condition; none at all is vacuously true.
+  std::vector<std::pair<std::string, const Value*>> elements;
+  const auto values = resolve_path(root, c.attribute);
+  bool unknown = false;
+  for (const auto& v : values) {
+    if (v.is_unknown()) {
+      unknown = true;
+    } else if (v.is_list()) {
+      for (size_t i = 0; i < v.items.size(); ++i)
+        elements.emplace_back(std::to_string(i), &v.items[i]);
+    } else if (!v.is_null()) {
+      elements.emplace_back("", &v);
+    }
+  }
+  bool applicable = unknown;
+  for (const auto& [index, element] : elements) {
+    if (element->is_unknown()) {
+      unknown = true;
+      continue;
+    }
+    Evidence e;
+    const Tri t = eval(c.children[0], r, *element, e, {});
+    if (t == Tri::NotApplicable) continue;
+    applicable = true;
+    if (t == Tri::Unknown) unknown = true;
+    if (t != Tri::False) continue;
+    if (!ev.set) {
+      ev = e;
+      ev.set = true;
+      if (ev.file == kNoFile && element->file != kNoFile) {
+        // Something missing inside the element: point at the element.
+        ev.file = element->file;
+        ev.span = element->span;
+      }
+      const std::string prefix = c.attribute + (index.empty() ? "" : "." + index);
+      ev.path = ev.path.empty() ? prefix : prefix + "." + ev.path;
+    }
+    return Tri::False;
+  }
+  if (unknown) return Tri::Unknown;
+  return applicable || elements.empty() ? Tri::True : Tri::NotApplicable;
+}
+
 Tri RuleRunner::eval(const Condition& c, uint32_t r, const Value& root, Evidence& ev,
                      const std::vector<const Condition*>& peers) {
   switch (c.kind) {
     case CondKind::Aggregate:
       return aggregate(c, r, ev);
+    case CondKind::Each:
+      return each(c, r, root, ev);
     case CondKind::Filter:
       return Tri::NotApplicable;
     case CondKind::Attribute: {
@@ -916,11 +1016,13 @@ Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Evidence& ev) 
     f.file = ev.file;
     f.span = ev.span;
   } else {
-    // Something missing: the resource's header line.
+    // Something missing: the resource's header line; for a repository rule, line 1 of the file
+    // that creates the obligation.
     f.file = res.file;
     f.span = Span{res.span.begin, res.span.begin};
+    if (rule_.repository_scope) f.span = Span{0, 0};
     if (const SourceFile* src = g_.source(res.file)) {
-      const Position p = src->position(res.span.begin);
+      const Position p = src->position(f.span.begin);
       const std::string_view line = src->line_text(p.line - 1);
       f.span.end = src->offset_of(p.line - 1, 0) + static_cast<uint32_t>(line.size());
     }
@@ -954,19 +1056,39 @@ void RuleRunner::run(Results& out) {
   const bool all = std::find(rule_.scope_types.begin(), rule_.scope_types.end(), "all") !=
                        rule_.scope_types.end() ||
                    !rule_.facet.empty();
-  if (all) {
+  if (rule_.repository_scope) {
+    // One verdict for the scan: the first resource of the first filter type that has any.
+    for (const auto& t : rule_.subject_order) {
+      const auto found = of_types({t});
+      if (found.empty()) continue;
+      subjects.push_back(*std::min_element(found.begin(), found.end(), [&](uint32_t a, uint32_t b) {
+        const Resource& x = g_.resources[a];
+        const Resource& y = g_.resources[b];
+        return std::tie(g_.files[x.file].path, x.span.begin) <
+               std::tie(g_.files[y.file].path, y.span.begin);
+      }));
+      break;
+    }
+  } else if (all) {
     for (uint32_t i = 0; i < g_.resources.size(); ++i) subjects.push_back(i);
   } else {
-    for (const auto& t : rule_.scope_types) {
-      auto it = by_type_.find(t);
-      if (it != by_type_.end())
-        subjects.insert(subjects.end(), it->second.begin(), it->second.end());
-    }
-    std::sort(subjects.begin(), subjects.end());
+    subjects = of_types(rule_.scope_types);
   }
   auto judge = [&](uint32_t r, const Facet* facet, const Value& root) {
     Evidence ev;
-    const Tri t = eval(rule_.definition, r, root, ev, {});
+    Tri t = Tri::Unknown;
+    const Environment env = environments_[r];
+    if (rule_.environments.empty() || env == Environment::Unknown) {
+      t = eval(rule_.definition, r, root, ev, {});
+      // An environment-dependent rule gives no verdict where the environment is unknown.
+      if (!rule_.environments.empty() && t != Tri::NotApplicable) t = Tri::Unknown;
+    } else if (std::find(rule_.environments.begin(), rule_.environments.end(),
+                         environment_name(env)) != rule_.environments.end()) {
+      t = eval(rule_.definition, r, root, ev, {});
+    } else {
+      return;  // another environment: not this rule's business
+    }
+    if (rule_.repository_scope) ev = Evidence{};  // reported at line 1 of the subject's file
     Verdict v{&rule_, r, facet ? facet->name : ""};
     if (t == Tri::False) {
       out.findings.push_back(finding(r, facet, ev));
@@ -976,7 +1098,7 @@ void RuleRunner::run(Results& out) {
       out.passed.push_back(v);
     }  // not applicable: no condition speaks about this resource, so it gets no verdict
   };
-  if (rule_.facet.empty() && !all &&
+  if (rule_.facet.empty() && !all && !rule_.repository_scope &&
       std::find(rule_.scope_types.begin(), rule_.scope_types.end(), "Pod") !=
           rule_.scope_types.end()) {
     for (uint32_t i = 0; i < g_.resources.size(); ++i) {
@@ -1008,9 +1130,13 @@ Results evaluate(const Graph& g, const std::vector<const Rule*>& rules, unsigned
   std::unordered_map<std::string, std::vector<uint32_t>> by_type;
   for (uint32_t i = 0; i < g.resources.size(); ++i) by_type[g.resources[i].type].push_back(i);
   const Connections connections(g);
+  std::vector<Environment> environments;
+  environments.reserve(g.resources.size());
+  for (const auto& r : g.resources) environments.push_back(environment_of(g, r));
   std::vector<Results> per_rule(rules.size());
-  parallel_for(rules.size(), jobs,
-               [&](size_t i) { RuleRunner(g, *rules[i], by_type, connections).run(per_rule[i]); });
+  parallel_for(rules.size(), jobs, [&](size_t i) {
+    RuleRunner(g, *rules[i], by_type, connections, environments).run(per_rule[i]);
+  });
   Results out;
   for (auto& r : per_rule) {
     for (auto& f : r.findings) out.findings.push_back(std::move(f));

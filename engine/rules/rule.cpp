@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace infralint::rules {
 
@@ -80,6 +81,8 @@ class Compiler {
   std::optional<Condition> condition(const nlohmann::json& j, const std::string& ptr);
 
  private:
+  // The resource types of the enclosing `each`, for inner conditions that name none.
+  std::vector<std::string> inherited_types_;
   std::vector<std::string> strings(const nlohmann::json& j, const std::string& ptr,
                                    const char* what) {
     std::vector<std::string> out;
@@ -146,13 +149,36 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
     c.kind = CondKind::Filter;
   } else if (cond_type == "aggregate") {
     c.kind = CondKind::Aggregate;
+  } else if (cond_type == "each") {
+    c.kind = CondKind::Each;
   } else {
-    error(ptr + "/cond_type", "unknown cond_type \"" + cond_type +
-                                  "\" (Checkov defines attribute, connection, filter)");
+    error(ptr + "/cond_type",
+          "unknown cond_type \"" + cond_type +
+              "\" (Checkov defines attribute, connection, filter; infralint adds aggregate, each)");
     return std::nullopt;
   }
-  if (j.contains("resource_types"))
+  if (j.contains("resource_types")) {
     c.resource_types = strings(j["resource_types"], ptr + "/resource_types", "resource_types");
+  } else {
+    c.resource_types = inherited_types_;
+  }
+  if (c.kind == CondKind::Each) {
+    if (!j.contains("attribute") || !j["attribute"].is_string()) {
+      error(ptr, "an each condition needs attribute (the list whose elements it judges)");
+    } else {
+      c.attribute = j["attribute"].get<std::string>();
+    }
+    if (c.resource_types.empty()) error(ptr, "an each condition needs resource_types");
+    if (!j.contains("condition")) {
+      error(ptr, "an each condition needs condition (what every element meets)");
+      return c;
+    }
+    auto saved = std::exchange(inherited_types_, c.resource_types);
+    if (auto inner = condition(j["condition"], ptr + "/condition"))
+      c.children.push_back(std::move(*inner));
+    inherited_types_ = std::move(saved);
+    return c;
+  }
   std::string op =
       j.contains("operator") && j["operator"].is_string() ? j["operator"].get<std::string>() : "";
   if (op.empty()) error(ptr, "a condition needs an operator");
@@ -182,6 +208,12 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
       c.group_by = j["group_by"].is_string() ? j["group_by"].get<std::string>() : "";
     if (!c.value.is_number()) error(ptr + "/value", "an aggregate condition's value is a number");
     if (c.resource_types.empty()) error(ptr, "an aggregate condition needs resource_types");
+    if (j.contains("where")) {
+      // Only members meeting `where` count; its conditions default to the aggregate's types.
+      auto saved = std::exchange(inherited_types_, c.resource_types);
+      if (auto inner = condition(j["where"], ptr + "/where")) c.children.push_back(std::move(*inner));
+      inherited_types_ = std::move(saved);
+    }
     return c;
   }
   if (c.kind == CondKind::Connection) {
@@ -237,6 +269,13 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
     }
   }
   if (c.resource_types.empty()) error(ptr, "an attribute condition needs resource_types");
+  if (j.contains("value_attribute")) {
+    if (j["value_attribute"].is_string()) {
+      c.value_attribute = j["value_attribute"].get<std::string>();
+    } else {
+      error(ptr + "/value_attribute", "value_attribute is an attribute path");
+    }
+  }
   if (c.op == Op::RegexMatch || c.op == Op::NotRegexMatch) {
     const std::string pattern = c.value.is_string() ? c.value.get<std::string>() : c.value.dump();
     RE2::Options o;
@@ -257,23 +296,26 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
   }
   const bool needs_value = c.op != Op::Exists && c.op != Op::NotExists && c.op != Op::IsEmpty &&
                            c.op != Op::IsNotEmpty && c.op != Op::IsTrue && c.op != Op::IsFalse;
-  if (needs_value && !j.contains("value")) error(ptr, "operator \"" + op + "\" needs a value");
+  if (needs_value && !j.contains("value") && c.value_attribute.empty())
+    error(ptr, "operator \"" + op + "\" needs a value");
   return c;
 }
 
 void collect_scope(const Condition& c, std::set<std::string>& types,
-                   std::set<std::string>& filter) {
+                   std::set<std::string>& filter, std::vector<std::string>& first_filter) {
   switch (c.kind) {
     case CondKind::And:
     case CondKind::Or:
     case CondKind::Not:
-      for (const auto& k : c.children) collect_scope(k, types, filter);
+      for (const auto& k : c.children) collect_scope(k, types, filter, first_filter);
       break;
     case CondKind::Filter:
       // A filter anywhere restricts which resources are reported (Checkov nests it in an
       // "and" inside an "or" as often as at the top).
       filter.insert(c.resource_types.begin(), c.resource_types.end());
+      if (first_filter.empty()) first_filter = c.resource_types;
       break;
+    case CondKind::Each:
     case CondKind::Attribute:
     case CondKind::Connection:
     case CondKind::Aggregate:
@@ -435,6 +477,19 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc_in, const std::string
   }
   if (meta.contains("enabled"))
     r.enabled_by_default = meta["enabled"].is_boolean() && meta["enabled"].get<bool>();
+  if (doc.contains("scope")) {
+    r.repository_scope = doc["scope"] == "repository";
+    if (!r.repository_scope) c.error("/scope", "scope is \"repository\" or absent");
+  }
+  if (doc.contains("environments")) {
+    for (const auto& e : doc["environments"]) {
+      if (e != "production" && e != "development") {
+        c.error("/environments", "environments are \"production\" and \"development\"");
+      } else {
+        r.environments.push_back(e.get<std::string>());
+      }
+    }
+  }
   if (doc.contains("facet")) {
     r.facet = doc["facet"].is_string() ? doc["facet"].get<std::string>() : "";
     if (r.facet != "container") c.error("/facet", "unknown facet \"" + r.facet + "\" (container)");
@@ -447,9 +502,12 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc_in, const std::string
   if (!def || !c.ok()) return std::nullopt;
   r.definition = std::move(*def);
   std::set<std::string> types, filter;
-  collect_scope(r.definition, types, filter);
+  collect_scope(r.definition, types, filter, r.subject_order);
   const std::set<std::string>& scope = filter.empty() ? types : filter;
   r.scope_types.assign(scope.begin(), scope.end());
+  if (r.repository_scope && r.subject_order.empty())
+    c.error("/scope", "a repository rule needs a filter naming the types that create the obligation");
+  if (!c.ok()) return std::nullopt;
   return r;
 }
 
@@ -559,8 +617,19 @@ bool applies_to(const std::vector<std::string>& scope_types, const std::string& 
                 const std::set<std::string>& resource_types, bool has_container_facets) {
   if (!facet.empty()) return has_container_facets;
   return std::any_of(scope_types.begin(), scope_types.end(), [&](const std::string& t) {
-    return t == "all" || resource_types.count(t) > 0;
+    if (t == "all" || resource_types.count(t) > 0) return true;
+    return t.back() == '*' && std::any_of(resource_types.begin(), resource_types.end(),
+                                          [&](const std::string& r) {
+                                            return type_pattern_matches(t, r);
+                                          });
   });
+}
+
+bool type_pattern_matches(const std::string& pattern, const std::string& type) {
+  if (pattern == "all" || pattern == type) return true;
+  return !pattern.empty() && pattern.back() == '*' &&
+         type.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0 &&
+         type.size() >= pattern.size() - 1;
 }
 
 }  // namespace infralint::rules

@@ -75,23 +75,27 @@ std::optional<Op> parse_operator(std::string_view name);
 // Negated operators hold for every value a wildcard path reaches; the others for any.
 bool is_negated(Op op);
 
-enum class CondKind : uint8_t { And, Or, Not, Attribute, Connection, Filter, Aggregate };
+enum class CondKind : uint8_t { And, Or, Not, Attribute, Connection, Filter, Aggregate, Each };
 // Aggregate conditions (an extension): a count over a group of resources.
 enum class AggOp : uint8_t { CountAtLeast, CountAtMost, DistinctAtLeast, DistinctAtMost };
 enum class ConnOp : uint8_t { Exists, NotExists, OneExists };
 
 struct Condition {
   CondKind kind = CondKind::Attribute;
-  std::vector<Condition> children;  // And, Or, Not (one child)
+  // And, Or, Not (one child); Each (the condition every element meets); Aggregate (the optional
+  // `where` a member must meet to count).
+  std::vector<Condition> children;
   // Attribute, Connection, Filter
   std::vector<std::string> resource_types;  // "all" is kept as one element "all"
   std::vector<std::string> connected_types;
   std::string attribute;  // dotted path with '*' (or a JSONPath with jsonpath_ operators)
+  std::string value_attribute;  // compare with this attribute's value instead of `value`
   Op op = Op::Equals;
   ConnOp conn_op = ConnOp::Exists;
   bool jsonpath = false;
   std::string via;       // connection: "" (graph edges) or "namespace" (same Kubernetes namespace)
-  std::string group_by;  // aggregate: "" (the scan), "instances", "module", or an attribute path
+  // aggregate: "" (the scan), "instances", "module", "connected:TYPE" or an attribute path
+  std::string group_by;
   AggOp agg_op = AggOp::CountAtLeast;
   nlohmann::json value;             // as written
   std::shared_ptr<re2::RE2> regex;  // compiled once for regex operators
@@ -116,8 +120,18 @@ struct Rule {
   std::string source;         // "builtin" or the file it came from
   nlohmann::json parameters;  // name -> value, substituted for "{{name}}" in condition values
   Condition definition;
-  std::vector<std::string> scope_types;  // which resources get a verdict
+  std::vector<std::string> scope_types;  // which resources get a verdict ("aws_*" patterns too)
+  // Only resources of these environments are judged ("production", "development"); a resource
+  // whose environment is unknown gets an unknown verdict (DECISIONS.md 8).
+  std::vector<std::string> environments;
+  // `scope: repository`: one verdict for the whole scan, judged on the first resource of the
+  // first filter type that has any, reported at line 1 of its file (DECISIONS.md 14).
+  bool repository_scope = false;
+  std::vector<std::string> subject_order;  // the filter's types as written
 };
+
+// "aws_*" matches every type starting with "aws_"; "all" matches any type.
+bool type_pattern_matches(const std::string& pattern, const std::string& type);
 
 struct LoadError {
   std::string file;
