@@ -373,12 +373,12 @@ int main(int argc, char** argv) {
   }
   // Only the built-in rules that can judge something in this graph are instantiated.
   std::set<std::string> types;
-  bool container_facets = false;
+  std::set<std::string> facet_kinds;
   for (const auto& res : r.graph.resources) {
     types.insert(res.type);
-    container_facets |= !res.facets.empty();
+    for (const auto& f : res.facets) facet_kinds.insert(f.kind);
   }
-  const std::vector<rules::Rule> builtins = rules::builtin_rules_for(types, container_facets);
+  const std::vector<rules::Rule> builtins = rules::builtin_rules_for(types, facet_kinds);
   std::vector<rules::Rule> user_rules;
   auto selected = select_rules(scan_rules, builtins, user_rules, std::cerr);
   if (!selected) return kExitUsage;

@@ -15,6 +15,7 @@
 #include "engine/paths.hpp"
 #include "parsers/ci/ci.hpp"
 #include "parsers/common/output.hpp"
+#include "parsers/common/secrets.hpp"
 #include "parsers/compose/compose.hpp"
 #include "parsers/dockerfile/dockerfile.hpp"
 #include "parsers/kubernetes/kubernetes.hpp"
@@ -387,6 +388,8 @@ LoadResult load(const LoadOptions& opt) {
 
   compose::link(g);
   kubernetes::link(g);
+  ci::link_dependabot(g);
+  find_secrets(g);
   g.finalize();
   return result;
 }

@@ -19,11 +19,11 @@ const std::vector<Rule>& builtin_rules() {
 }
 
 std::vector<Rule> builtin_rules_for(const std::set<std::string>& resource_types,
-                                    bool has_container_facets) {
+                                    const std::set<std::string>& facet_kinds) {
   std::vector<Rule> out;
   std::vector<LoadError> errors;
   for (const auto& e : builtin_entries()) {
-    if (!applies_to(e.scope_types, e.facet, resource_types, has_container_facets)) continue;
+    if (!applies_to(e.scope_types, e.facet, resource_types, facet_kinds)) continue;
     if (auto r =
             compile_rule(e.doc, e.doc["metadata"]["source"].get<std::string>(), nullptr, errors)) {
       out.push_back(std::move(*r));

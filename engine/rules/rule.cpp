@@ -492,7 +492,8 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc_in, const std::string
   }
   if (doc.contains("facet")) {
     r.facet = doc["facet"].is_string() ? doc["facet"].get<std::string>() : "";
-    if (r.facet != "container") c.error("/facet", "unknown facet \"" + r.facet + "\" (container)");
+    if (r.facet != "container" && r.facet != "secret")
+      c.error("/facet", "unknown facet \"" + r.facet + "\" (container, secret)");
   }
   if (!doc.contains("definition")) {
     c.error("", "a rule needs a definition");
@@ -614,8 +615,9 @@ std::vector<Rule> load_rule_dir(const std::string& dir, std::vector<LoadError>& 
 }
 
 bool applies_to(const std::vector<std::string>& scope_types, const std::string& facet,
-                const std::set<std::string>& resource_types, bool has_container_facets) {
-  if (!facet.empty()) return has_container_facets;
+                const std::set<std::string>& resource_types,
+                const std::set<std::string>& facet_kinds) {
+  if (!facet.empty()) return facet_kinds.count(facet) > 0;
   return std::any_of(scope_types.begin(), scope_types.end(), [&](const std::string& t) {
     if (t == "all" || resource_types.count(t) > 0) return true;
     return t.back() == '*' && std::any_of(resource_types.begin(), resource_types.end(),

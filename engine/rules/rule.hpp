@@ -161,7 +161,7 @@ const std::vector<Rule>& builtin_rules();
 // Only the built-in rules that can judge something in a scan with these resource types (and
 // facets): the others are never instantiated.
 std::vector<Rule> builtin_rules_for(const std::set<std::string>& resource_types,
-                                    bool has_container_facets);
+                                    const std::set<std::string>& facet_kinds);
 
 // What the build embeds for each built-in rule: its document, and the types it applies to.
 struct BuiltinEntry {
@@ -171,6 +171,7 @@ struct BuiltinEntry {
 };
 const std::vector<BuiltinEntry>& builtin_entries();
 bool applies_to(const std::vector<std::string>& scope_types, const std::string& facet,
-                const std::set<std::string>& resource_types, bool has_container_facets);
+                const std::set<std::string>& resource_types,
+                const std::set<std::string>& facet_kinds);
 
 }  // namespace infralint::rules

@@ -1,6 +1,12 @@
 #include "parsers/ci/ci.hpp"
 
+#include <re2/re2.h>
+
+#include <algorithm>
 #include <cctype>
+
+#include "engine/glob.hpp"
+#include "engine/paths.hpp"
 
 namespace infralint::ci {
 
@@ -103,6 +109,73 @@ void build_dependabot(const Value& root, const SourceFile& src, uint32_t file, P
   }
   out.add(make_resource("dependabot_config", "dependabot", src.path(), "dependabot:" + src.path(),
                         file, Span{root.span.begin, root.span.begin}, root));
+}
+
+namespace {
+
+std::string trim_slashes(std::string_view d) {
+  while (!d.empty() && d.front() == '/') d.remove_prefix(1);
+  while (!d.empty() && d.back() == '/') d.remove_suffix(1);
+  if (d == ".") return "";
+  return std::string(d);
+}
+
+bool ecosystem_covers(std::string_view configured, std::string_view manifest) {
+  if (configured == manifest) return true;
+  if (manifest == "pip") return configured == "uv";
+  if (manifest == "npm") return configured == "bun";
+  if (manifest == "docker") return configured == "docker-compose";
+  return false;
+}
+
+bool directory_covers(const std::string& pattern, const std::string& dir) {
+  if (pattern.find_first_of("*?[") == std::string::npos) return pattern == dir;
+  if (pattern == "**") return true;
+  return RE2::FullMatch(dir, RE2(glob_to_regex(pattern)));
+}
+
+}  // namespace
+
+void link_dependabot(Graph& g) {
+  std::vector<uint32_t> configs;
+  for (uint32_t i = 0; i < g.resources.size(); ++i) {
+    if (g.resources[i].type == "dependabot_config") configs.push_back(i);
+  }
+  if (configs.empty()) return;
+  for (uint32_t m = 0; m < g.resources.size(); ++m) {
+    const Resource& manifest = g.resources[m];
+    if (manifest.type != "manifest") continue;
+    const Value* eco = manifest.attributes.get("ecosystem");
+    const Value* dir = manifest.attributes.get("directory");
+    if (!eco || !dir) continue;
+    const std::string manifest_dir = trim_slashes(dir->text);
+    for (uint32_t c : configs) {
+      // The repository root: the folder holding .github/dependabot.yml.
+      const std::string repo = trim_slashes(path_dir(path_dir(g.files[g.resources[c].file].path)));
+      if (!repo.empty() && manifest_dir != repo && manifest_dir.rfind(repo + "/", 0) != 0) continue;
+      const std::string rel = repo.empty() ? manifest_dir
+                              : manifest_dir == repo ? ""
+                                                     : manifest_dir.substr(repo.size() + 1);
+      const Value* updates = g.resources[c].attributes.get("updates");
+      if (!updates || !updates->is_list()) continue;
+      const bool covered = std::any_of(
+          updates->items.begin(), updates->items.end(), [&](const Value& u) {
+            const Value* e = u.get("package-ecosystem");
+            if (!e || !e->is_string() || !ecosystem_covers(e->text, eco->text)) return false;
+            std::vector<std::string> patterns;
+            if (const Value* d = u.get("directory"); d && d->is_string())
+              patterns.push_back(trim_slashes(d->text));
+            if (const Value* ds = u.get("directories"); ds && ds->is_list()) {
+              for (const auto& d : ds->items) {
+                if (d.is_string()) patterns.push_back(trim_slashes(d.text));
+              }
+            }
+            return std::any_of(patterns.begin(), patterns.end(),
+                               [&](const std::string& p) { return directory_covers(p, rel); });
+          });
+      if (covered) g.add_edge(m, c, "covered_by");
+    }
+  }
 }
 
 }  // namespace infralint::ci

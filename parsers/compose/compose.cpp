@@ -313,6 +313,35 @@ void build(const Project& project, ParseOutput& out) {
   Builder(project, out).run();
 }
 
+namespace {
+
+// A service without a healthcheck of its own runs the one its image declares: for a service
+// built here, the HEALTHCHECK of the stage it builds (marked from_dockerfile); for a build whose
+// Dockerfile is not in the scan, unknown.
+void inherit_healthcheck(Resource& service, const Resource* stage) {
+  for (auto& f : service.facets) {
+    if (f.kind != "container") continue;
+    const Value* own = f.attributes.get("healthcheck");
+    if (own && !own->is_null()) return;
+    if (!stage) {
+      f.attributes.set("healthcheck",
+                       Value::unknown("the HEALTHCHECK of a Dockerfile outside the scan"));
+      return;
+    }
+    const Value* hc = nullptr;
+    for (const auto& sf : stage->facets) {
+      if (sf.kind == "container") hc = sf.attributes.get("healthcheck");
+    }
+    if (!hc) hc = stage->attributes.get("healthcheck");
+    if (!hc || hc->is_null()) return;
+    Value inherited = *hc;
+    inherited.set("from_dockerfile", Value::of_bool(true, hc->file, hc->span));
+    f.attributes.set("healthcheck", std::move(inherited), hc->span);
+  }
+}
+
+}  // namespace
+
 void link(Graph& g) {
   std::map<std::string, uint32_t> dockerfiles;  // path -> file resource
   std::map<std::string, std::vector<std::pair<std::string, uint32_t>>>
@@ -323,7 +352,7 @@ void link(Graph& g) {
     if (r.type == "dockerfile_stage") stages[g.files[r.file].path].emplace_back(r.name, i);
   }
   for (uint32_t i = 0; i < g.resources.size(); ++i) {
-    const Resource& r = g.resources[i];
+    Resource& r = g.resources[i];
     if (r.type != "compose_service") continue;
     const Value* build = r.attributes.get("build");
     if (!build) continue;
@@ -336,25 +365,34 @@ void link(Graph& g) {
       if (const Value* c = build->get("context")) context = std::string(c->scalar_text());
       if (const Value* d = build->get("dockerfile")) dockerfile = std::string(d->scalar_text());
       if (const Value* t = build->get("target")) target = std::string(t->scalar_text());
-      if (build->get("dockerfile_inline")) continue;
+      if (build->get("dockerfile_inline")) {
+        inherit_healthcheck(r, nullptr);
+        continue;
+      }
       if (!build->get("context")) context = ".";
     } else {
+      inherit_healthcheck(r, nullptr);
       continue;
     }
-    if (context.find("://") != std::string::npos || context.rfind("git@", 0) == 0) continue;
-    const std::string ctx = join_path(path_dir(g.files[r.file].path), context);
-    if (ctx.empty()) continue;
-    const std::string path = join_path(ctx == "." ? "" : ctx, dockerfile);
-    auto it = dockerfiles.find(path);
-    if (it == dockerfiles.end()) continue;
+    const std::string ctx = context.find("://") != std::string::npos ||
+                                    context.rfind("git@", 0) == 0
+                                ? ""
+                                : join_path(path_dir(g.files[r.file].path), context);
+    const std::string path = ctx.empty() ? "" : join_path(ctx == "." ? "" : ctx, dockerfile);
+    auto it = ctx.empty() ? dockerfiles.end() : dockerfiles.find(path);
+    const auto& st = it == dockerfiles.end() ? stages[""] : stages[path];
+    if (it == dockerfiles.end() || st.empty()) {
+      inherit_healthcheck(r, nullptr);
+      if (it != dockerfiles.end()) g.add_edge(i, it->second, "builds_from");
+      continue;
+    }
     g.add_edge(i, it->second, "builds_from");
-    const auto& st = stages[path];
-    if (st.empty()) continue;
     uint32_t stage = st.back().second;
     for (const auto& [name, id] : st) {
       if (!target.empty() && name == target) stage = id;
     }
     g.add_edge(i, stage, "builds_from");
+    inherit_healthcheck(g.resources[i], &g.resources[stage]);
   }
 }
 

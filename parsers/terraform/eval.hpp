@@ -2,6 +2,8 @@
 // the function library, with unknown as a first-class value (DECISIONS.md 10).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,6 +25,8 @@ bool values_equal(const Value& a, const Value& b);
 bool any_sensitive(const std::vector<Value>& vs);
 // Marks the value (recursively) as coming from `file`/`span`, where it has no place of its own.
 void anchor(Value& v, uint32_t file, Span span);
+// A decoded JSON document as a value (jsondecode).
+Value from_json(const nlohmann::json& j);
 
 // What the evaluator asks its module about.
 class Resolver {

@@ -84,20 +84,6 @@ nlohmann::json to_json(const Value& v) {
   return nullptr;
 }
 
-Value from_json(const nlohmann::json& j) {
-  if (j.is_null()) return Value{};
-  if (j.is_boolean()) return make_bool(j.get<bool>());
-  if (j.is_number()) return make_number(j.get<double>());
-  if (j.is_string()) return make_string(j.get<std::string>());
-  if (j.is_array()) {
-    Value v = Value::list();
-    for (const auto& i : j) v.items.push_back(from_json(i));
-    return v;
-  }
-  Value v = Value::map();
-  for (auto it = j.begin(); it != j.end(); ++it) v.set(it.key(), from_json(it.value()));
-  return v;
-}
 
 void to_yaml(YAML::Emitter& out, const Value& v) {
   switch (v.kind) {
@@ -1141,6 +1127,21 @@ const std::unordered_map<std::string, Fn>& table() {
 }
 
 }  // namespace
+
+Value from_json(const nlohmann::json& j) {
+  if (j.is_null()) return Value{};
+  if (j.is_boolean()) return make_bool(j.get<bool>());
+  if (j.is_number()) return make_number(j.get<double>());
+  if (j.is_string()) return make_string(j.get<std::string>());
+  if (j.is_array()) {
+    Value v = Value::list();
+    for (const auto& i : j) v.items.push_back(from_json(i));
+    return v;
+  }
+  Value v = Value::map();
+  for (auto it = j.begin(); it != j.end(); ++it) v.set(it.key(), from_json(it.value()));
+  return v;
+}
 
 bool is_function(const std::string& name) {
   return name == "templatefile" || table().count(name) > 0;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/paths.hpp"
+#include "parsers/common/image.hpp"
 #include "parsers/terraform/eval.hpp"
 
 namespace fs = std::filesystem;
@@ -766,6 +767,66 @@ void collect_body_refs(const Body& b, std::set<std::string>& out,
   for (const auto& blk : b.blocks) collect_body_refs(blk.body, out, nullptr);
 }
 
+// The container facets of Terraform resources that run containers: the kubernetes provider's
+// workloads (container blocks of the pod spec) and ECS task definitions (container_definitions
+// JSON), so that image rules judge them as they judge compose and Kubernetes YAML.
+void container_facets(Resource& r) {
+  const std::string& t = r.type;
+  if (t == "aws_ecs_task_definition") {
+    const Value* defs = r.attributes.get("container_definitions");
+    if (!defs || !defs->is_string()) return;
+    auto j = nlohmann::json::parse(defs->text, nullptr, false);
+    if (!j.is_array()) return;
+    Value list = tf::from_json(j);
+    tf::anchor(list, defs->file, defs->span);
+    for (size_t i = 0; i < list.items.size(); ++i) {
+      const Value& c = list.items[i];
+      if (!c.is_map()) continue;
+      const Value* name = c.get("name");
+      r.facets.push_back(container_facet(name && name->is_string() ? name->text : std::to_string(i),
+                                         "container_definitions." + std::to_string(i),
+                                         c.get("image"), c.get("healthCheck"), nullptr, c.get("user"),
+                                         c.get("privileged")));
+    }
+    return;
+  }
+  if (t.rfind("kubernetes_", 0) != 0) return;
+  const Value* spec = r.attributes.get("spec");
+  if (spec && spec->is_list() && !spec->items.empty()) spec = &spec->items[0];
+  if (!spec || !spec->is_map()) return;
+  std::string base = "spec";
+  const Value* pod = spec;
+  // Workloads: spec.template.spec; cron jobs: spec.job_template.spec.template.spec.
+  for (const char* key : {"job_template", "spec", "template", "spec"}) {
+    const Value* next = pod->get(key);
+    if (next && next->is_list() && !next->items.empty()) next = &next->items[0];
+    if (!next || !next->is_map()) continue;
+    pod = next;
+    base += std::string(".") + key;
+  }
+  for (const char* list : {"container", "init_container"}) {
+    const Value* cs = pod->get(list);
+    if (!cs) continue;
+    std::vector<const Value*> containers;
+    if (cs->is_list()) {
+      for (const auto& c : cs->items) containers.push_back(&c);
+    } else {
+      containers.push_back(cs);
+    }
+    for (size_t i = 0; i < containers.size(); ++i) {
+      const Value& c = *containers[i];
+      if (!c.is_map()) continue;
+      const Value* name = c.get("name");
+      const Value* sc = c.get("security_context");
+      if (sc && sc->is_list() && !sc->items.empty()) sc = &sc->items[0];
+      r.facets.push_back(container_facet(
+          name && name->is_string() ? name->text : std::to_string(i),
+          base + "." + list + "." + std::to_string(i), c.get("image"), nullptr, c.get("resources"),
+          nullptr, sc && sc->is_map() ? sc->get("privileged") : nullptr));
+    }
+  }
+}
+
 void Instance::emit(Graph& g) {
   // Graph resources: variables, locals, outputs, module calls, providers, resources, data.
   std::map<std::string, std::vector<uint32_t>> ids;  // reference name -> graph resources
@@ -891,6 +952,7 @@ void Instance::emit(Graph& g) {
         Resource r = base(type, d.block->labels.size() > 1 ? d.block->labels[1] : "",
                           full + instance_key(inst.key), d);
         r.attributes = std::move(inst.attributes);
+        if (!data) container_facets(r);
         const uint32_t id = add(full, std::move(r));
         bodies.emplace_back(id, &d.block->body);
       }

@@ -1,0 +1,227 @@
+#include "parsers/common/secrets.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace infralint {
+
+namespace {
+
+// "DB_PASSWORD" -> db, password; "apiKey" -> api, key.
+std::vector<std::string> words(std::string_view key) {
+  std::vector<std::string> out;
+  std::string w;
+  auto flush = [&] {
+    if (!w.empty()) out.push_back(std::move(w));
+    w.clear();
+  };
+  for (size_t i = 0; i < key.size(); ++i) {
+    const auto c = static_cast<unsigned char>(key[i]);
+    if (!std::isalnum(c)) {
+      flush();
+      continue;
+    }
+    if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(key[i - 1]))) flush();
+    w += static_cast<char>(std::tolower(c));
+  }
+  flush();
+  return out;
+}
+
+bool one_of(const std::string& w, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), w) != set.end();
+}
+
+// A value shaped like a known credential, whatever its key.
+const RE2& credential_pattern() {
+  static const RE2 re(
+      "(AKIA[0-9A-Z]{16})|(-----BEGIN [A-Z ]*PRIVATE KEY-----)|(gh[pousr]_[A-Za-z0-9]{36})|"
+      "(github_pat_[A-Za-z0-9_]{60,})|(xox[baprs]-[A-Za-z0-9-]{10,})|(sk_live_[0-9A-Za-z]{24,})|"
+      "(AIza[0-9A-Za-z_-]{35})|(glpat-[0-9A-Za-z_-]{20})");
+  return re;
+}
+
+// Not a secret: a placeholder, a path, an ARN, a reference to somewhere else.
+bool literal_secret(const Value& v, std::string_view source_text) {
+  if (!v.is_string() || v.text.empty()) return false;
+  const std::string& s = v.text;
+  if (source_text.find('$') != std::string_view::npos ||
+      source_text.find("{{") != std::string_view::npos) {
+    return false;  // ${X}, $X, ${{ secrets.X }}, {{ .Values.x }}
+  }
+  if (s.find('$') != std::string::npos || s.find("{{") != std::string::npos) return false;
+  if (s.front() == '/' || s.rfind("./", 0) == 0 || s.rfind("arn:", 0) == 0 ||
+      s.rfind("file:", 0) == 0 || s.find("://") != std::string::npos) {
+    return false;
+  }
+  if (s.front() == '<' && s.back() == '>') return false;  // <your-token-here>
+  const std::string l = [&] {
+    std::string t;
+    for (char c : s) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  }();
+  if (l == "null" || l == "none" || l == "true" || l == "false" || l == "changeme" ||
+      l == "replace_me" || l == "redacted" || std::all_of(l.begin(), l.end(), [](char c) {
+        return c == 'x' || c == '*' || c == '.' || c == '-';
+      })) {
+    return false;
+  }
+  return s.size() >= 4;
+}
+
+class Finder {
+ public:
+  Finder(Graph& g, Resource& r) : g_(g), r_(r) {}
+
+  void walk(Value& v, const std::string& key, const std::string& path) {
+    if (v.is_map()) {
+      // A Kubernetes env entry {name: X, value: Y}: X names Y.
+      const Value* name = v.get("name");
+      Value* value = v.get("value");
+      const bool pair = name && name->is_string() && value && v.entries.size() <= 3;
+      if (pair) consider(*value, name->text, path + ".value");
+      for (auto& e : v.entries) {
+        if (skip(e.key) || (pair && e.key == "value")) continue;
+        walk(e.value, e.key, path.empty() ? e.key : path + "." + e.key);
+      }
+      return;
+    }
+    if (v.is_list()) {
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        Value& item = v.items[i];
+        const std::string p = path + "." + std::to_string(i);
+        // Compose's list form of environment: "KEY=value".
+        if (item.is_string() && key == "environment") {
+          const size_t eq = item.text.find('=');
+          if (eq != std::string::npos && eq > 0) {
+            consider(item, item.text.substr(0, eq), p, eq + 1);
+            continue;
+          }
+        }
+        walk(item, key, p);
+      }
+      return;
+    }
+    consider(v, key, path);
+  }
+
+  // A variable: its name names its default.
+  void variable() {
+    Value* def = r_.attributes.get("default");
+    const bool keyword = secret_like_key(r_.name);
+    const Value* s = r_.attributes.get("sensitive");
+    const bool marked = s && s->kind == ValueKind::Bool && s->boolean;
+    if (!keyword) {
+      if (def) walk(*def, r_.name, "default");
+      return;
+    }
+    Facet f = facet(r_.name, "default");
+    f.attributes.set("marked_sensitive", Value::of_bool(marked));
+    if (def && written_here(*def) && literal_secret(*def, source_text(*def))) {
+      def->sensitive = true;
+      f.attributes.set("value", *def, def->span);
+    }
+    r_.facets.push_back(std::move(f));
+  }
+
+ private:
+  bool skip(const std::string& key) const {
+    // Derived views of what is walked elsewhere: a Dockerfile's raw instructions, a workflow's
+    // jobs (each a resource of its own), a variable's resolved value.
+    return (r_.type == "dockerfile_stage" && key == "instructions") ||
+           (r_.type == "github_workflow" && key == "jobs") ||
+           ((r_.type == "variable" || r_.type == "output") && key == "value") ||
+           (r_.type == "Secret" && (key == "data" || key == "stringData"));
+  }
+
+  std::string_view source_text(const Value& v) const {
+    const SourceFile* src = g_.source(v.file);
+    if (!src || v.span.end <= v.span.begin || v.span.end > src->text().size()) return {};
+    return std::string_view(src->text()).substr(v.span.begin, v.span.end - v.span.begin);
+  }
+
+  // Terraform: a literal written inside this block (a value from a variable or a tfvars file
+  // carries the span where it was written, and is judged there).
+  bool written_here(const Value& v) const {
+    if (r_.format != "terraform") return true;
+    return v.file == r_.file && v.span.begin >= r_.span.begin && v.span.end <= r_.span.end;
+  }
+
+  Facet facet(const std::string& key, const std::string& path) const {
+    Facet f;
+    f.kind = "secret";
+    f.name = key;
+    f.path = path;
+    f.attributes = Value::map();
+    f.attributes.set("key", Value::string(key));
+    return f;
+  }
+
+  void consider(Value& v, const std::string& key, const std::string& path, size_t skip = 0) {
+    if (!v.is_string() || !written_here(v)) return;
+    const std::string_view text = source_text(v);
+    const bool keyword = secret_like_key(key);
+    bool found = false;
+    if (keyword) {
+      Value part = v;
+      part.text = v.text.substr(std::min(skip, v.text.size()));
+      found = literal_secret(part, text.substr(std::min(skip, text.size())));
+    }
+    if (!found && !RE2::PartialMatch(v.text, credential_pattern())) return;
+    v.sensitive = true;
+    Facet f = facet(key, path);
+    f.attributes.set("value", v, v.span);
+    r_.facets.push_back(std::move(f));
+  }
+
+  Graph& g_;
+  Resource& r_;
+};
+
+}  // namespace
+
+bool secret_like_key(std::string_view key) {
+  const auto w = words(key);
+  if (w.empty()) return false;
+  bool named = false;
+  for (size_t i = 0; i < w.size(); ++i) {
+    const std::string next = i + 1 < w.size() ? w[i + 1] : "";
+    if (one_of(w[i], {"password", "passwd", "pwd", "secret", "token", "apikey", "passphrase",
+                      "credential", "credentials", "privatekey", "secretkey", "accesskey"}) ||
+        (one_of(w[i], {"api", "access", "private", "signing", "encryption", "master"}) &&
+         next == "key") ||
+        (w[i] == "auth" && next == "token")) {
+      named = true;
+    }
+  }
+  // What the last word says the value is: a file, a name, a reference, a setting.
+  const std::string& last = w.back();
+  if (one_of(last, {"file", "path", "arn", "id", "ids", "name", "names", "length", "version",
+                    "ref", "url", "uri", "endpoint", "type", "kms", "enabled", "rotation",
+                    "policy", "count", "ttl", "timeout", "mount", "dir", "location", "header",
+                    "field", "store", "manager", "provider", "method", "config", "mode", "ref",
+                    "key_id", "selector", "env", "hash", "secrets", "template", "lifetime",
+                    "expiration", "expiry", "days", "interval", "prefix", "suffix", "source",
+                    "arns", "from", "create", "required", "format", "min", "max"})) {
+    return false;
+  }
+  return named;
+}
+
+void find_secrets(Graph& g) {
+  for (auto& r : g.resources) {
+    Finder finder(g, r);
+    if (r.type == "variable" && r.format == "terraform") {
+      finder.variable();
+      continue;
+    }
+    finder.walk(r.attributes, "", "");
+  }
+}
+
+}  // namespace infralint
