@@ -313,9 +313,9 @@ int main(int argc, char** argv) {
                   << r->description << "\n\nHow to fix: " << r->remediation << "\n";
         if (r->examples.is_object()) {
           if (r->examples.contains("fail"))
-            std::cout << "\nFails:\n" << r->examples["fail"].get<std::string>();
+            std::cout << "\nFails:\n" << rules::example_text(*r, "fail");
           if (r->examples.contains("pass"))
-            std::cout << "\nPasses:\n" << r->examples["pass"].get<std::string>();
+            std::cout << "\nPasses:\n" << rules::example_text(*r, "pass");
         }
         return kExitClean;
       }

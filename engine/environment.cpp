@@ -61,6 +61,13 @@ const Value* environment_label(const Value* labels) {
 
 Environment environment_of(const Graph& g, const Resource& r) {
   const Value& a = r.attributes;
+  if (r.type == "module") {
+    // A Terraform module call's own input: environment = "development".
+    if (const Value* v = environment_label(&a); v && v->is_string()) {
+      const Environment e = environment_of_text(v->text);
+      if (e != Environment::Unknown) return e;
+    }
+  }
   const Value* metadata = a.get("metadata");
   for (const Value* labels : {a.get("tags"), a.get("labels"),
                               metadata ? metadata->get("labels") : nullptr}) {

@@ -85,10 +85,10 @@ json rule_json(const rules::Rule& r, const ReportOptions& o) {
                    f["text"].get<std::string>() + "\n\n**How to fix:** " +
                    (r.remediation.empty() ? "see the rule's documentation." : r.remediation);
   if (r.examples.is_object() && r.examples.contains("fail") && r.examples.contains("pass")) {
-    text += "\n\nFails:\n" + r.examples["fail"].get<std::string>() + "\nPasses:\n" +
-            r.examples["pass"].get<std::string>();
-    md += "\n\nFails:\n\n```\n" + r.examples["fail"].get<std::string>() +
-          "```\n\nPasses:\n\n```\n" + r.examples["pass"].get<std::string>() + "```";
+    text += "\n\nFails:\n" + rules::example_text(r, "fail") + "\nPasses:\n" +
+            rules::example_text(r, "pass");
+    md += "\n\nFails:\n\n```\n" + rules::example_text(r, "fail") +
+          "```\n\nPasses:\n\n```\n" + rules::example_text(r, "pass") + "```";
   }
   json help = json::object();
   help["text"] = text;

@@ -246,7 +246,8 @@ TEST(BuiltinRules, ExamplesFailAndPass) {
     const std::string name = file_for.at(r.formats.at(0));
     for (const char* kind : {"fail", "pass"}) {
       test::TempTree t;
-      t.write(name, r.examples[kind].get<std::string>());
+      for (const auto& [file, content] : rules::example_files(r, kind))
+        t.write(file.empty() ? name : file, content);
       Graph g = test::load_tree(t);
       auto res = rules::evaluate(g, {&r}, 1);
       if (std::string(kind) == "fail") {

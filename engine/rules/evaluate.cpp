@@ -392,49 +392,57 @@ std::optional<Value> decode_json_string(const Value& v) {
 }
 
 void walk(const Value& v, const std::vector<std::string>& parts, size_t i, std::vector<Value>& out,
-          const Value** deepest) {
+          const Value** deepest, Span* deepest_key) {
   if (deepest) *deepest = &v;
-  if (i == parts.size()) {
-    out.push_back(v);
+  if (i == parts.size() || v.is_unknown()) {
+    out.push_back(v);  // an unknown value stands for whatever lies below it too
     return;
   }
   if (v.is_string()) {
     if (auto decoded = decode_json_string(v)) {
-      walk(*decoded, parts, i, out, nullptr);
+      walk(*decoded, parts, i, out, nullptr, nullptr);
       return;
     }
   }
   const std::string& p = parts[i];
   if (p == "*") {
     if (v.is_list()) {
-      for (const auto& item : v.items) walk(item, parts, i + 1, out, nullptr);
+      for (const auto& item : v.items) walk(item, parts, i + 1, out, nullptr, nullptr);
     } else if (v.is_map()) {
-      for (const auto& e : v.entries) walk(e.value, parts, i + 1, out, nullptr);
+      for (const auto& e : v.entries) walk(e.value, parts, i + 1, out, nullptr, nullptr);
     }
     return;
   }
   if (v.is_map()) {
-    if (const Value* child = v.get(p)) walk(*child, parts, i + 1, out, deepest);
+    if (const MapEntry* child = v.entry(p)) {
+      if (deepest_key) *deepest_key = child->key_span;
+      walk(child->value, parts, i + 1, out, deepest, deepest_key);
+    }
     return;
   }
   if (v.is_list()) {
     bool numeric = !p.empty() && std::all_of(p.begin(), p.end(), ::isdigit);
     if (numeric) {
       const size_t idx = std::stoul(p);
-      if (idx < v.items.size()) walk(v.items[idx], parts, i + 1, out, deepest);
+      if (idx < v.items.size()) walk(v.items[idx], parts, i + 1, out, deepest, deepest_key);
       return;
     }
     // A block written as a list (repeated or dynamic): the path applies to each element.
-    for (const auto& item : v.items) walk(item, parts, i, out, nullptr);
+    for (const auto& item : v.items) walk(item, parts, i, out, nullptr, nullptr);
   }
 }
 
 }  // namespace
 
-std::vector<Value> resolve_path(const Value& root, const std::string& path, const Value** deepest) {
+std::vector<Value> resolve_path(const Value& root, const std::string& path, const Value** deepest,
+                                Span* deepest_key) {
   std::vector<Value> out;
   if (deepest) *deepest = &root;
-  walk(root, split_path(path), 0, out, deepest);
+  if (path == "$") {
+    out.push_back(root);  // the value itself (an element of an `each`)
+    return out;
+  }
+  walk(root, split_path(path), 0, out, deepest, deepest_key);
   return out;
 }
 
@@ -675,8 +683,9 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
     return attribute(resolved, r, root, ev);
   }
   const Value* deepest = nullptr;
-  std::vector<Value> values =
-      c.jsonpath ? resolve_jsonpath(root, c.attribute) : resolve_path(root, c.attribute, &deepest);
+  Span deepest_key;
+  std::vector<Value> values = c.jsonpath ? resolve_jsonpath(root, c.attribute)
+                                         : resolve_path(root, c.attribute, &deepest, &deepest_key);
   // A null value counts as absent, as in Checkov's graph.
   values.erase(
       std::remove_if(values.begin(), values.end(), [](const Value& v) { return v.is_null(); }),
@@ -687,7 +696,8 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
     const Value* at = v ? v : deepest;
     if (at && at->file != kNoFile && at != &root) {
       ev.file = at->file;
-      ev.span = at->span;
+      // Something missing inside a map: point at the key that holds the map (DECISIONS.md 14).
+      ev.span = !v && deepest_key.end > deepest_key.begin ? deepest_key : at->span;
     }
     ev.path = missing ? "" : c.attribute;
     if (!missing && v) {
@@ -889,8 +899,11 @@ Tri RuleRunner::each(const Condition& c, uint32_t r, const Value& root, Evidence
   if (!type_matches(c.resource_types, g_.resources[r])) return Tri::NotApplicable;
   // Every element of the list(s) the path reaches (a block written once is a list of one) meets
   // the condition; none at all is vacuously true.
+  // "a.*" walks the entries of the map at "a" by key, so that a finding names the entry.
+  const bool entries = c.attribute.size() > 2 && c.attribute.compare(c.attribute.size() - 2, 2, ".*") == 0;
+  const std::string path = entries ? c.attribute.substr(0, c.attribute.size() - 2) : c.attribute;
   std::vector<std::pair<std::string, const Value*>> elements;
-  const auto values = resolve_path(root, c.attribute);
+  const auto values = resolve_path(root, path);
   bool unknown = false;
   for (const auto& v : values) {
     if (v.is_unknown()) {
@@ -898,7 +911,9 @@ Tri RuleRunner::each(const Condition& c, uint32_t r, const Value& root, Evidence
     } else if (v.is_list()) {
       for (size_t i = 0; i < v.items.size(); ++i)
         elements.emplace_back(std::to_string(i), &v.items[i]);
-    } else if (!v.is_null()) {
+    } else if (entries && v.is_map()) {
+      for (const auto& e : v.entries) elements.emplace_back(e.key, &e.value);
+    } else if (!v.is_null() && !entries) {
       elements.emplace_back("", &v);
     }
   }
@@ -922,7 +937,7 @@ Tri RuleRunner::each(const Condition& c, uint32_t r, const Value& root, Evidence
         ev.file = element->file;
         ev.span = element->span;
       }
-      const std::string prefix = c.attribute + (index.empty() ? "" : "." + index);
+      const std::string prefix = path + (index.empty() ? "" : "." + index);
       ev.path = ev.path.empty() ? prefix : prefix + "." + ev.path;
     }
     return Tri::False;

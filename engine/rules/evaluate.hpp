@@ -43,8 +43,9 @@ Tri apply_operator(const Condition& c, const Value& v);
 
 // Values an attribute path reaches ("a.b.*.c", numeric indexes, JSON strings decoded), and
 // the JSONPath subset of DECISIONS.md 15.
+// `deepest` (and the key span that leads to it) tell where the path stopped.
 std::vector<Value> resolve_path(const Value& root, const std::string& path,
-                                const Value** deepest = nullptr);
+                                const Value** deepest = nullptr, Span* deepest_key = nullptr);
 std::vector<Value> resolve_jsonpath(const Value& root, const std::string& path);
 
 }  // namespace infralint::rules

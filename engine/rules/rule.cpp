@@ -627,6 +627,30 @@ bool applies_to(const std::vector<std::string>& scope_types, const std::string& 
   });
 }
 
+std::vector<std::pair<std::string, std::string>> example_files(const Rule& r,
+                                                               const std::string& kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!r.examples.is_object() || !r.examples.contains(kind)) return out;
+  const auto& e = r.examples[kind];
+  if (e.is_string()) {
+    out.emplace_back("", e.get<std::string>());
+  } else if (e.is_object()) {
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      if (it.value().is_string()) out.emplace_back(it.key(), it.value().get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::string example_text(const Rule& r, const std::string& kind) {
+  std::string text;
+  for (const auto& [name, content] : example_files(r, kind)) {
+    if (!name.empty()) text += (text.empty() ? "# " : "\n# ") + name + "\n";
+    text += content;
+  }
+  return text;
+}
+
 bool type_pattern_matches(const std::string& pattern, const std::string& type) {
   if (pattern == "all" || pattern == type) return true;
   return !pattern.empty() && pattern.back() == '*' &&

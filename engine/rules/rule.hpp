@@ -133,6 +133,13 @@ struct Rule {
 // "aws_*" matches every type starting with "aws_"; "all" matches any type.
 bool type_pattern_matches(const std::string& pattern, const std::string& type);
 
+// A rule's example ("fail" or "pass") as files: one unnamed file (the rule's first format) when
+// the example is a string, or the named files of a mapping {path: content}.
+std::vector<std::pair<std::string, std::string>> example_files(const Rule& r,
+                                                               const std::string& kind);
+// The same as one text, each named file under a "# path" line.
+std::string example_text(const Rule& r, const std::string& kind);
+
 struct LoadError {
   std::string file;
   uint32_t line = 0;

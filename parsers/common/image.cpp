@@ -74,4 +74,15 @@ Facet container_facet(std::string name, std::string path, const Value* image,
   return f;
 }
 
+void adopt_key_spans(Facet& f, const Value& source,
+                     std::initializer_list<std::pair<std::string_view, std::string_view>> aliases) {
+  for (auto& e : f.attributes.entries) {
+    std::string_view key = e.key;
+    for (const auto& [from, to] : aliases) {
+      if (from == key) key = to;
+    }
+    if (const MapEntry* src = source.entry(key)) e.key_span = src->key_span;
+  }
+}
+
 }  // namespace infralint

@@ -60,6 +60,13 @@ bool literal_secret(const Value& v, std::string_view source_text) {
     return false;
   }
   if (s.front() == '<' && s.back() == '>') return false;  // <your-token-here>
+  // An identifier names a secret kept elsewhere (OPENAI_API_KEY, db-password-ref), it is not one.
+  if (std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isupper(static_cast<unsigned char>(c)) ||
+               std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+      })) {
+    return false;
+  }
   const std::string l = [&] {
     std::string t;
     for (char c : s) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -162,20 +169,27 @@ class Finder {
     return f;
   }
 
+  // A value under a secret-like key becomes a `secret` facet: with `value` when it is written
+  // here literally (a finding), without when it refers to somewhere else (a pass).
   void consider(Value& v, const std::string& key, const std::string& path, size_t skip = 0) {
-    if (!v.is_string() || !written_here(v)) return;
-    const std::string_view text = source_text(v);
+    if (!v.is_string() && !v.is_unknown()) return;
     const bool keyword = secret_like_key(key);
     bool found = false;
-    if (keyword) {
-      Value part = v;
-      part.text = v.text.substr(std::min(skip, v.text.size()));
-      found = literal_secret(part, text.substr(std::min(skip, text.size())));
+    if (v.is_string() && written_here(v)) {
+      if (keyword) {
+        const std::string_view text = source_text(v);
+        Value part = v;
+        part.text = v.text.substr(std::min(skip, v.text.size()));
+        found = literal_secret(part, text.substr(std::min(skip, text.size())));
+      }
+      found = found || RE2::PartialMatch(v.text, credential_pattern());
     }
-    if (!found && !RE2::PartialMatch(v.text, credential_pattern())) return;
-    v.sensitive = true;
+    if (!found && !keyword) return;
     Facet f = facet(key, path);
-    f.attributes.set("value", v, v.span);
+    if (found) {
+      v.sensitive = true;
+      f.attributes.set("value", v, v.span);
+    }
     r_.facets.push_back(std::move(f));
   }
 
@@ -215,6 +229,11 @@ bool secret_like_key(std::string_view key) {
 
 void find_secrets(Graph& g) {
   for (auto& r : g.resources) {
+    // Objects that point at secrets kept elsewhere, or hold them encrypted.
+    if (r.type == "ExternalSecret" || r.type == "SecretStore" || r.type == "ClusterSecretStore" ||
+        r.type == "SealedSecret" || r.type == "PushSecret") {
+      continue;
+    }
     Finder finder(g, r);
     if (r.type == "variable" && r.format == "terraform") {
       finder.variable();

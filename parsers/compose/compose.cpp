@@ -238,6 +238,8 @@ void Builder::add_services() {
     const Value* deploy_resources = s.at({"deploy", "resources"});
     Facet f = container_facet(e.key, "", s.get("image"), s.get("healthcheck"), deploy_resources,
                               s.get("user"), s.get("privileged"));
+    adopt_key_spans(f, s);
+    if (const Value* deploy = s.get("deploy")) adopt_key_spans(f, *deploy);
     r.facets.push_back(std::move(f));
     ids_["compose_service/" + e.key] = out_.add(std::move(r));
   }

@@ -58,6 +58,7 @@ void add_containers(Resource& r, const Value& spec, const std::string& base) {
       }
       f.attributes.set("init", Value::of_bool(std::string_view(list) == "initContainers"));
       f.attributes.set("security_context", sc ? *sc : Value{}, sc ? sc->span : Span{});
+      adopt_key_spans(f, c, {{"security_context", "securityContext"}});
       r.facets.push_back(std::move(f));
     }
   }
