@@ -696,8 +696,11 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
     const Value* at = v ? v : deepest;
     if (at && at->file != kNoFile && at != &root) {
       ev.file = at->file;
-      // Something missing inside a map: point at the key that holds the map (DECISIONS.md 14).
-      ev.span = !v && deepest_key.end > deepest_key.begin ? deepest_key : at->span;
+      // Something missing inside a map, or a wrong map or list: point at the key that holds it
+      // (DECISIONS.md 14), not at its first entry.
+      const bool key_known = deepest_key.end > deepest_key.begin &&
+                             (!v || (!v->is_scalar() && c.attribute.find('*') == std::string::npos));
+      ev.span = key_known ? deepest_key : at->span;
     }
     ev.path = missing ? "" : c.attribute;
     if (!missing && v) {
@@ -984,7 +987,9 @@ Tri RuleRunner::eval(const Condition& c, uint32_t r, const Value& root, Evidence
       const bool is_and = c.kind == CondKind::And;
       bool applicable = false;
       bool unknown = false;
-      Evidence first_false;
+      // A failed "or" points where its last alternative failed: rules list the exemptions first
+      // and the requirement last ("not a scanner, or fails the build").
+      Evidence last_false;
       for (const auto& k : c.children) {
         Evidence e;
         const Tri t = eval(k, r, root, e, is_and ? kids : std::vector<const Condition*>{});
@@ -997,13 +1002,13 @@ Tri RuleRunner::eval(const Condition& c, uint32_t r, const Value& root, Evidence
           return Tri::False;
         } else if (!is_and && t == Tri::True) {
           return Tri::True;
-        } else if (!is_and && !first_false.set) {
-          first_false = e;
+        } else if (!is_and) {
+          last_false = e;
         }
       }
       if (!applicable) return Tri::NotApplicable;
       if (unknown) return Tri::Unknown;
-      if (!is_and && !ev.set) ev = first_false;
+      if (!is_and && !ev.set) ev = last_false;
       return is_and ? Tri::True : Tri::False;
     }
   }

@@ -152,11 +152,13 @@ class Finder {
     return std::string_view(src->text()).substr(v.span.begin, v.span.end - v.span.begin);
   }
 
-  // Terraform: a literal written inside this block (a value from a variable or a tfvars file
-  // carries the span where it was written, and is judged there).
+  // Terraform: a string literal written inside this block. A value that comes from a variable,
+  // a local or a function is placed at the expression that reads it; its text is no literal.
   bool written_here(const Value& v) const {
     if (r_.format != "terraform") return true;
-    return v.file == r_.file && v.span.begin >= r_.span.begin && v.span.end <= r_.span.end;
+    if (v.file != r_.file || v.span.begin < r_.span.begin || v.span.end > r_.span.end) return false;
+    const std::string_view text = source_text(v);
+    return !text.empty() && (text.front() == '"' || text.rfind("<<", 0) == 0);
   }
 
   Facet facet(const std::string& key, const std::string& path) const {
