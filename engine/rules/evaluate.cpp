@@ -1041,6 +1041,11 @@ Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Evidence& ev) 
     f.file = res.file;
     f.span = Span{res.span.begin, res.span.begin};
     if (rule_.repository_scope) f.span = Span{0, 0};
+    if (facet && !facet->path.empty()) {
+      // A facet inside the resource (a container of a pod spec): where that part starts.
+      const auto part = resolve_path(res.attributes, facet->path);
+      if (!part.empty() && part[0].file == res.file) f.span = Span{part[0].span.begin, part[0].span.begin};
+    }
     if (const SourceFile* src = g_.source(res.file)) {
       const Position p = src->position(f.span.begin);
       const std::string_view line = src->line_text(p.line - 1);
