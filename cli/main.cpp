@@ -169,7 +169,10 @@ std::optional<std::vector<const rules::Rule*>> select_rules(
   const auto ignore = split_commas(o.ignore);
   std::vector<const rules::Rule*> out;
   for (const auto* r : all) {
-    const bool chosen = select.empty() ? r->enabled_by_default : matches(*r, select);
+    // A rule that is off by default runs when selected by its id, not by its section.
+    const bool by_id = std::find(select.begin(), select.end(), r->id) != select.end();
+    const bool chosen = select.empty() ? r->enabled_by_default
+                                       : by_id || (matches(*r, select) && r->enabled_by_default);
     if (chosen && !matches(*r, ignore)) out.push_back(r);
   }
   return out;

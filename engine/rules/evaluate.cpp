@@ -157,6 +157,19 @@ Tri length_compare(Op op, size_t len, const nlohmann::json& value) {
 }  // namespace
 
 Tri apply_operator(const Condition& c, const Value& v) {
+  if (c.op == Op::References) {
+    // A value Terraform computes from a resource (`aws_secretsmanager_secret.api.arn`) is
+    // unknown, but it is known to be that resource's: an ARN of one secret is not a wildcard.
+    if (!v.is_unknown()) return Tri::False;
+    const size_t skip = v.text.rfind("data.", 0) == 0 ? 5 : 0;
+    const size_t dot = v.text.find('.', skip);
+    if (dot == std::string::npos) return Tri::Unknown;
+    const std::string type = v.text.substr(0, dot);
+    for (const auto& t : json_list(c.value)) {
+      if (type_pattern_matches(t, type)) return Tri::True;
+    }
+    return Tri::Unknown;
+  }
   if (v.is_unknown())
     return c.op == Op::Exists ? Tri::True : c.op == Op::NotExists ? Tri::False : Tri::Unknown;
   if (v.contains_unknown() && c.op != Op::Exists && c.op != Op::NotExists &&
@@ -313,6 +326,8 @@ Tri apply_operator(const Condition& c, const Value& v) {
       }
       return tri(c.op == Op::RangeIncludes ? inside : !inside);
     }
+    case Op::References:
+      return Tri::False;  // answered above
     case Op::CidrRangeSubset:
     case Op::CidrRangeNotSubset: {
       std::vector<Cidr> outer;
@@ -650,7 +665,7 @@ class RuleRunner {
       return t == rule_.facet || t == res.format || type_pattern_matches(t, res.type);
     });
   }
-  Finding finding(uint32_t r, const Facet* facet, const Evidence& ev) const;
+  Finding finding(uint32_t r, const Facet* facet, const Value& root, const Evidence& ev) const;
   // A workload's pod template seen as a Pod (Checkov judges Pod rules on every workload).
   static const Facet* pod_view(const Resource& res) {
     for (const auto& f : res.facets) {
@@ -1023,7 +1038,8 @@ uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
   return h;
 }
 
-Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Evidence& ev) const {
+Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Value& root,
+                            const Evidence& ev) const {
   const Resource& res = g_.resources[r];
   Finding f;
   f.rule = &rule_;
@@ -1063,6 +1079,18 @@ Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Evidence& ev) 
   replace("{name}", facet ? facet->name : res.name);
   replace("{value}", ev.text);
   replace("{path}", f.path);
+  // {attr:PATH}: an attribute of what was judged (masked when secret).
+  for (size_t pos = msg.find("{attr:"); pos != std::string::npos; pos = msg.find("{attr:", pos)) {
+    const size_t end = msg.find('}', pos);
+    if (end == std::string::npos) break;
+    const auto values = resolve_path(root, msg.substr(pos + 6, end - pos - 6));
+    std::string text;
+    if (!values.empty()) {
+      if (auto s = scalar(values[0])) text = values[0].sensitive ? s->substr(0, 2) + "***" : *s;
+    }
+    msg.replace(pos, end + 1 - pos, text);
+    pos += text.size();
+  }
   f.message = msg;
   std::string normalized;
   for (char c : ev.text) {
@@ -1116,7 +1144,7 @@ void RuleRunner::run(Results& out) {
     if (rule_.repository_scope) ev = Evidence{};  // reported at line 1 of the subject's file
     Verdict v{&rule_, r, facet ? facet->name : ""};
     if (t == Tri::False) {
-      out.findings.push_back(finding(r, facet, ev));
+      out.findings.push_back(finding(r, facet, root, ev));
     } else if (t == Tri::Unknown) {
       out.unknown.push_back(v);
     } else if (t == Tri::True) {

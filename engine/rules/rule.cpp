@@ -60,6 +60,7 @@ const std::pair<std::string_view, Op> kOperators[] = {
     {"number_of_words_less_than_or_equal", Op::NumberOfWordsLessThanOrEqual},
     {"cidr_range_subset", Op::CidrRangeSubset},
     {"cidr_range_not_subset", Op::CidrRangeNotSubset},
+    {"references", Op::References},
 };
 
 std::string lower(std::string s) {

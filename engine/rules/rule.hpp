@@ -69,7 +69,8 @@ enum class Op : uint8_t {
   NumberOfWordsLessThan,
   NumberOfWordsLessThanOrEqual,
   CidrRangeSubset,
-  CidrRangeNotSubset
+  CidrRangeNotSubset,
+  References  // extension: a value computed from a resource of these types (TYPE.NAME.attr)
 };
 std::optional<Op> parse_operator(std::string_view name);
 // Negated operators hold for every value a wildcard path reaches; the others for any.

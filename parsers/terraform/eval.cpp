@@ -471,7 +471,13 @@ Value Evaluator::ev(const Expr& e) {
           return e.kind == ExprKind::GetAttr ? get_attr(base, e.name) : index(base, ev(e.kids[1]));
         }
       }
-      return traverse(e);
+      {
+        // A reference Terraform computes (aws_secretsmanager_secret.api.arn) keeps its text, so
+        // that rules can tell what it refers to wherever it ends up.
+        Value v = traverse(e);
+        if (v.is_unknown() && v.text.empty() && source_) v.text = hcl::expr_text(*source_, e);
+        return v;
+      }
     case ExprKind::Splat:
       return splat(e);
     case ExprKind::Tuple: {

@@ -17,8 +17,9 @@ python3 "$validators/gh-annotations.py" check "$out/r.github"
 ajv=${VALIDATORS_NODE_MODULES:-/tmp/validators/node_modules}/.bin/ajv
 "$ajv" validate --spec=draft7 -s "$(dirname "${BASH_SOURCE[0]}")/../../docs/scan.schema.json" -d "$out/r.json"
 # A clean repository: an empty results array, still valid.
-mkdir "$out/clean" && printf 'FROM alpine:3.19\nUSER nobody\n' > "$out/clean/Dockerfile"
-"$bin" scan "$out/clean" --format sarif="$out/clean.sarif" --format junit="$out/clean.xml"
+mkdir "$out/clean" &&
+  printf 'FROM alpine:3.19\nUSER nobody\nHEALTHCHECK CMD true\n' > "$out/clean/Dockerfile"
+"$bin" scan "$out/clean" --select 2.1,extra --format sarif="$out/clean.sarif" --format junit="$out/clean.xml"
 grep -q '"results": \[\]' "$out/clean.sarif"
 bash "$validators/sarif-check.sh" --strict --quiet "$out/clean.sarif"
 bash "$validators/junit-check.sh" --quiet "$out/clean.xml"
