@@ -279,8 +279,8 @@ int main(int argc, char** argv) {
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rules, or explain one");
   std::string rules_format = "text";
   RuleOptions list_rules;
-  rules_cmd->add_option("--format", rules_format, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  rules_cmd->add_option("--format", rules_format, "text, json or markdown (docs/rules.md)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
   add_rule_options(rules_cmd, list_rules);
   std::string explain_id;
   CLI::App* explain =
@@ -325,7 +325,9 @@ int main(int argc, char** argv) {
       std::cerr << "infralint: no rule " << explain_id << "\n";
       return kExitUsage;
     }
-    if (rules_format == "json") {
+    if (rules_format == "markdown") {
+      write_rules_markdown(every, std::cout);
+    } else if (rules_format == "json") {
       nlohmann::ordered_json a = nlohmann::ordered_json::array();
       for (const auto* r : every) a.push_back(rule_to_json(*r));
       std::cout << a.dump(1) << "\n";

@@ -26,6 +26,8 @@ void write_gcc(const ScanReport& report, std::ostream& out);
 void write_sarif(const ScanReport& report, const ReportOptions& options, std::ostream& out);
 void write_junit(const ScanReport& report, std::ostream& out);
 void write_github(const ScanReport& report, std::ostream& out);
+// docs/rules.md: coverage of the review's sections, then every rule grouped by section.
+void write_rules_markdown(const std::vector<const rules::Rule*>& rules, std::ostream& out);
 
 // Severity words per consumer (DECISIONS.md 17).
 std::string_view level_of(rules::RuleSeverity s);  // error, warning, note
