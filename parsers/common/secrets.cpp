@@ -120,7 +120,12 @@ class Finder {
   // A variable: its name names its default.
   void variable() {
     Value* def = r_.attributes.get("default");
-    const bool keyword = secret_like_key(r_.name);
+    // A password is a string: a bool or number variable is a setting ("rotate_immediately").
+    const Value* type = r_.attributes.get("type");
+    const bool scalar_setting =
+        (type && type->is_string() && (type->text == "bool" || type->text == "number")) ||
+        (def && (def->kind == ValueKind::Bool || def->kind == ValueKind::Number));
+    const bool keyword = secret_like_key(r_.name) && !scalar_setting;
     const Value* s = r_.attributes.get("sensitive");
     const bool marked = s && s->kind == ValueKind::Bool && s->boolean;
     if (!keyword) {
@@ -142,6 +147,7 @@ class Finder {
     // jobs (each a resource of its own), a variable's resolved value.
     return (r_.type == "dockerfile_stage" && key == "instructions") ||
            (r_.type == "github_workflow" && key == "jobs") ||
+           (r_.format == "github-workflow" && key == "permissions") ||  // id-token: write
            ((r_.type == "variable" || r_.type == "output") && key == "value") ||
            (r_.type == "Secret" && (key == "data" || key == "stringData"));
   }
@@ -204,29 +210,34 @@ class Finder {
 bool secret_like_key(std::string_view key) {
   const auto w = words(key);
   if (w.empty()) return false;
-  bool named = false;
+  // Where the last word naming a secret ends: "password", "secret", "token", "api key", ...
+  size_t end = 0;
   for (size_t i = 0; i < w.size(); ++i) {
     const std::string next = i + 1 < w.size() ? w[i + 1] : "";
     if (one_of(w[i], {"password", "passwd", "pwd", "secret", "token", "apikey", "passphrase",
-                      "credential", "credentials", "privatekey", "secretkey", "accesskey"}) ||
-        (one_of(w[i], {"api", "access", "private", "signing", "encryption", "master"}) &&
-         next == "key") ||
-        (w[i] == "auth" && next == "token")) {
-      named = true;
+                      "credential", "credentials", "privatekey", "secretkey", "accesskey"})) {
+      end = i + 1;
+    } else if ((one_of(w[i], {"api", "access", "private", "signing", "encryption", "master"}) &&
+                next == "key") ||
+               (w[i] == "auth" && next == "token")) {
+      end = i + 2;
     }
   }
-  // What the last word says the value is: a file, a name, a reference, a setting.
-  const std::string& last = w.back();
-  if (one_of(last, {"file", "path", "arn", "id", "ids", "name", "names", "length", "version",
-                    "ref", "url", "uri", "endpoint", "type", "kms", "enabled", "rotation",
-                    "policy", "count", "ttl", "timeout", "mount", "dir", "location", "header",
-                    "field", "store", "manager", "provider", "method", "config", "mode", "ref",
-                    "key_id", "selector", "env", "hash", "secrets", "template", "lifetime",
-                    "expiration", "expiry", "days", "interval", "prefix", "suffix", "source",
-                    "arns", "from", "create", "required", "format", "min", "max"})) {
-    return false;
+  if (end == 0) return false;
+  // After it, only words that still describe the secret itself ("SECRET_KEY_BASE",
+  // "secret_string"); "password_file", "secret_arn", "password_rotation_days" name something else.
+  for (size_t i = end; i < w.size(); ++i) {
+    if (!one_of(w[i], {"value", "string", "data", "base", "key", "b64", "base64", "plain",
+                       "plaintext", "raw", "text", "hex", "pem"})) {
+      return false;
+    }
   }
-  return named;
+  // A setting about secrets, not one: "enable_secret_sync", "manage_master_user_password",
+  // "automount_service_account_token", "create_random_password".
+  return !one_of(w.front(), {"enable", "enabled", "disable", "manage", "use", "create", "generate",
+                             "automount", "rotate", "allow", "require", "required", "is", "has",
+                             "should", "random", "min", "max", "num", "include", "store", "skip",
+                             "ignore", "show", "hide", "reset", "set", "update", "restrict"});
 }
 
 void find_secrets(Graph& g) {
