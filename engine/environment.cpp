@@ -69,8 +69,8 @@ Environment environment_of(const Graph& g, const Resource& r) {
     }
   }
   const Value* metadata = a.get("metadata");
-  for (const Value* labels : {a.get("tags"), a.get("labels"),
-                              metadata ? metadata->get("labels") : nullptr}) {
+  for (const Value* labels :
+       {a.get("tags"), a.get("labels"), metadata ? metadata->get("labels") : nullptr}) {
     const Value* v = environment_label(labels);
     if (v && v->is_string()) {
       const Environment e = environment_of_text(v->text);

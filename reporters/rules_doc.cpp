@@ -34,21 +34,27 @@ std::string fence_for(const std::string& text) {
 
 void example(const rules::Rule& r, const std::string& kind, std::ostream& out) {
   static const std::map<std::string, std::string> language = {
-      {"terraform", "hcl"},          {"compose", "yaml"},         {"kubernetes", "yaml"},
-      {"dockerfile", "dockerfile"},  {"github-workflow", "yaml"}, {"dependabot", "yaml"},
-      {"prometheus-rules", "yaml"},  {"otel-collector", "yaml"}};
+      {"terraform", "hcl"},         {"compose", "yaml"},         {"kubernetes", "yaml"},
+      {"dockerfile", "dockerfile"}, {"github-workflow", "yaml"}, {"dependabot", "yaml"},
+      {"prometheus-rules", "yaml"}, {"otel-collector", "yaml"}};
   for (const auto& [file, content] : rules::example_files(r, kind)) {
-    std::string lang = r.formats.empty() ? "" : language.count(r.formats[0]) ? language.at(r.formats[0]) : "";
+    std::string lang = r.formats.empty()              ? ""
+                       : language.count(r.formats[0]) ? language.at(r.formats[0])
+                                                      : "";
     if (!file.empty()) {
       out << "`" << file << "`:\n\n";
-      if (file.find("Dockerfile") != std::string::npos) lang = "dockerfile";
-      else if (file.size() > 3 && file.compare(file.size() - 3, 3, ".tf") == 0) lang = "hcl";
-      else if (file.find(".json") != std::string::npos) lang = "json";
-      else lang = "yaml";
+      if (file.find("Dockerfile") != std::string::npos)
+        lang = "dockerfile";
+      else if (file.size() > 3 && file.compare(file.size() - 3, 3, ".tf") == 0)
+        lang = "hcl";
+      else if (file.find(".json") != std::string::npos)
+        lang = "json";
+      else
+        lang = "yaml";
     }
     const std::string f = fence_for(content);
-    out << f << lang << "\n" << content << (content.empty() || content.back() == '\n' ? "" : "\n")
-        << f << "\n\n";
+    out << f << lang << "\n"
+        << content << (content.empty() || content.back() == '\n' ? "" : "\n") << f << "\n\n";
   }
 }
 

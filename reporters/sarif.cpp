@@ -87,8 +87,8 @@ json rule_json(const rules::Rule& r, const ReportOptions& o) {
   if (r.examples.is_object() && r.examples.contains("fail") && r.examples.contains("pass")) {
     text += "\n\nFails:\n" + rules::example_text(r, "fail") + "\nPasses:\n" +
             rules::example_text(r, "pass");
-    md += "\n\nFails:\n\n```\n" + rules::example_text(r, "fail") +
-          "```\n\nPasses:\n\n```\n" + rules::example_text(r, "pass") + "```";
+    md += "\n\nFails:\n\n```\n" + rules::example_text(r, "fail") + "```\n\nPasses:\n\n```\n" +
+          rules::example_text(r, "pass") + "```";
   }
   json help = json::object();
   help["text"] = text;

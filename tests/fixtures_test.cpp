@@ -101,7 +101,8 @@ TEST_P(RuleFixture, FindsExactlyWhatTheCommentsExpect) {
   std::sort(found.begin(), found.end());
   auto show = [](const std::vector<Expected>& v) {
     std::string s;
-    for (const auto& [file, line, rule] : v) s += "\n  " + file + ":" + std::to_string(line) + " " + rule;
+    for (const auto& [file, line, rule] : v)
+      s += "\n  " + file + ":" + std::to_string(line) + " " + rule;
     return s.empty() ? std::string(" (none)") : s;
   };
   EXPECT_EQ(found, expected) << "found:" << show(found) << "\nexpected:" << show(expected);

@@ -27,10 +27,10 @@ int run_all(const std::string& dir) {
   const std::string cmd =
       // A fixed set of rules, so that a rule added to the pack does not rewrite the goldens.
       std::string(INFRALINT_BINARY) + " scan '" + kRepo + "' --color never" +
-      " --select IL201,IL431,IL901" +
-      " --format text=" + dir + "/report.txt --format gcc=" + dir + "/report.gcc" +
-      " --format json=" + dir + "/report.json --format sarif=" + dir + "/report.sarif" +
-      " --format junit=" + dir + "/report.junit.xml --format github=" + dir + "/report.github";
+      " --select IL201,IL431,IL901" + " --format text=" + dir + "/report.txt --format gcc=" + dir +
+      "/report.gcc" + " --format json=" + dir + "/report.json --format sarif=" + dir +
+      "/report.sarif" + " --format junit=" + dir + "/report.junit.xml --format github=" + dir +
+      "/report.github";
   const int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -75,8 +75,9 @@ TEST(ReviewSnippets, EverySnippetHasVerdicts) {
   for (const auto& e : fs::directory_iterator(kReview)) {
     if (!e.is_directory()) continue;
     const std::string name = e.path().filename().string();
-    EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [&](const Row& r) { return r.folder == name; }))
-        << name;
+    EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [&](const Row& r) {
+      return r.folder == name;
+    })) << name;
   }
 }
 

@@ -692,9 +692,8 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
     Condition resolved = c;
     resolved.value_attribute.clear();
     double d = 0;
-    resolved.value = other[0].kind == ValueKind::Number && parse_number(*s, d)
-                         ? nlohmann::json(d)
-                         : nlohmann::json(*s);
+    resolved.value = other[0].kind == ValueKind::Number && parse_number(*s, d) ? nlohmann::json(d)
+                                                                               : nlohmann::json(*s);
     return attribute(resolved, r, root, ev);
   }
   const Value* deepest = nullptr;
@@ -713,8 +712,9 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
       ev.file = at->file;
       // Something missing inside a map, or a wrong map or list: point at the key that holds it
       // (DECISIONS.md 14), not at its first entry.
-      const bool key_known = deepest_key.end > deepest_key.begin &&
-                             (!v || (!v->is_scalar() && c.attribute.find('*') == std::string::npos));
+      const bool key_known =
+          deepest_key.end > deepest_key.begin &&
+          (!v || (!v->is_scalar() && c.attribute.find('*') == std::string::npos));
       ev.span = key_known ? deepest_key : at->span;
     }
     ev.path = missing ? "" : c.attribute;
@@ -918,7 +918,8 @@ Tri RuleRunner::each(const Condition& c, uint32_t r, const Value& root, Evidence
   // Every element of the list(s) the path reaches (a block written once is a list of one) meets
   // the condition; none at all is vacuously true.
   // "a.*" walks the entries of the map at "a" by key, so that a finding names the entry.
-  const bool entries = c.attribute.size() > 2 && c.attribute.compare(c.attribute.size() - 2, 2, ".*") == 0;
+  const bool entries =
+      c.attribute.size() > 2 && c.attribute.compare(c.attribute.size() - 2, 2, ".*") == 0;
   const std::string path = entries ? c.attribute.substr(0, c.attribute.size() - 2) : c.attribute;
   std::vector<std::pair<std::string, const Value*>> elements;
   const auto values = resolve_path(root, path);
@@ -1060,7 +1061,8 @@ Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Value& root,
     if (facet && !facet->path.empty()) {
       // A facet inside the resource (a container of a pod spec): where that part starts.
       const auto part = resolve_path(res.attributes, facet->path);
-      if (!part.empty() && part[0].file == res.file) f.span = Span{part[0].span.begin, part[0].span.begin};
+      if (!part.empty() && part[0].file == res.file)
+        f.span = Span{part[0].span.begin, part[0].span.begin};
     }
     if (const SourceFile* src = g_.source(res.file)) {
       const Position p = src->position(f.span.begin);

@@ -212,7 +212,8 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
     if (j.contains("where")) {
       // Only members meeting `where` count; its conditions default to the aggregate's types.
       auto saved = std::exchange(inherited_types_, c.resource_types);
-      if (auto inner = condition(j["where"], ptr + "/where")) c.children.push_back(std::move(*inner));
+      if (auto inner = condition(j["where"], ptr + "/where"))
+        c.children.push_back(std::move(*inner));
       inherited_types_ = std::move(saved);
     }
     return c;
@@ -302,8 +303,8 @@ std::optional<Condition> Compiler::condition(const nlohmann::json& j, const std:
   return c;
 }
 
-void collect_scope(const Condition& c, std::set<std::string>& types,
-                   std::set<std::string>& filter, std::vector<std::string>& first_filter) {
+void collect_scope(const Condition& c, std::set<std::string>& types, std::set<std::string>& filter,
+                   std::vector<std::string>& first_filter) {
   switch (c.kind) {
     case CondKind::And:
     case CondKind::Or:
@@ -508,7 +509,8 @@ std::optional<Rule> compile_rule(const nlohmann::json& doc_in, const std::string
   const std::set<std::string>& scope = filter.empty() ? types : filter;
   r.scope_types.assign(scope.begin(), scope.end());
   if (r.repository_scope && r.subject_order.empty())
-    c.error("/scope", "a repository rule needs a filter naming the types that create the obligation");
+    c.error("/scope",
+            "a repository rule needs a filter naming the types that create the obligation");
   if (!c.ok()) return std::nullopt;
   return r;
 }
@@ -621,10 +623,9 @@ bool applies_to(const std::vector<std::string>& scope_types, const std::string& 
   if (!facet.empty()) return facet_kinds.count(facet) > 0;
   return std::any_of(scope_types.begin(), scope_types.end(), [&](const std::string& t) {
     if (t == "all" || resource_types.count(t) > 0) return true;
-    return t.back() == '*' && std::any_of(resource_types.begin(), resource_types.end(),
-                                          [&](const std::string& r) {
-                                            return type_pattern_matches(t, r);
-                                          });
+    return t.back() == '*' &&
+           std::any_of(resource_types.begin(), resource_types.end(),
+                       [&](const std::string& r) { return type_pattern_matches(t, r); });
   });
 }
 

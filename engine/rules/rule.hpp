@@ -89,12 +89,12 @@ struct Condition {
   // Attribute, Connection, Filter
   std::vector<std::string> resource_types;  // "all" is kept as one element "all"
   std::vector<std::string> connected_types;
-  std::string attribute;  // dotted path with '*' (or a JSONPath with jsonpath_ operators)
+  std::string attribute;        // dotted path with '*' (or a JSONPath with jsonpath_ operators)
   std::string value_attribute;  // compare with this attribute's value instead of `value`
   Op op = Op::Equals;
   ConnOp conn_op = ConnOp::Exists;
   bool jsonpath = false;
-  std::string via;       // connection: "" (graph edges) or "namespace" (same Kubernetes namespace)
+  std::string via;  // connection: "" (graph edges) or "namespace" (same Kubernetes namespace)
   // aggregate: "" (the scan), "instances", "module", "connected:TYPE" or an attribute path
   std::string group_by;
   AggOp agg_op = AggOp::CountAtLeast;

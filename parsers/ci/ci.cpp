@@ -153,13 +153,13 @@ void link_dependabot(Graph& g) {
       // The repository root: the folder holding .github/dependabot.yml.
       const std::string repo = trim_slashes(path_dir(path_dir(g.files[g.resources[c].file].path)));
       if (!repo.empty() && manifest_dir != repo && manifest_dir.rfind(repo + "/", 0) != 0) continue;
-      const std::string rel = repo.empty() ? manifest_dir
+      const std::string rel = repo.empty()           ? manifest_dir
                               : manifest_dir == repo ? ""
                                                      : manifest_dir.substr(repo.size() + 1);
       const Value* updates = g.resources[c].attributes.get("updates");
       if (!updates || !updates->is_list()) continue;
-      const bool covered = std::any_of(
-          updates->items.begin(), updates->items.end(), [&](const Value& u) {
+      const bool covered =
+          std::any_of(updates->items.begin(), updates->items.end(), [&](const Value& u) {
             const Value* e = u.get("package-ecosystem");
             if (!e || !e->is_string() || !ecosystem_covers(e->text, eco->text)) return false;
             std::vector<std::string> patterns;

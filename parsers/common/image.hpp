@@ -32,8 +32,8 @@ Facet container_facet(std::string name, std::string path, const Value* image,
 // Gives the facet's entries the key spans of the same keys in `source` (the container's own
 // map), so that a finding about something missing inside, say, `healthcheck` points at the
 // `healthcheck:` key. `aliases` maps facet keys to source keys where the names differ.
-void adopt_key_spans(Facet& f, const Value& source,
-                     std::initializer_list<std::pair<std::string_view, std::string_view>> aliases =
-                         {});
+void adopt_key_spans(
+    Facet& f, const Value& source,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> aliases = {});
 
 }  // namespace infralint

@@ -234,10 +234,11 @@ bool secret_like_key(std::string_view key) {
   }
   // A setting about secrets, not one: "enable_secret_sync", "manage_master_user_password",
   // "automount_service_account_token", "create_random_password".
-  return !one_of(w.front(), {"enable", "enabled", "disable", "manage", "use", "create", "generate",
-                             "automount", "rotate", "allow", "require", "required", "is", "has",
-                             "should", "random", "min", "max", "num", "include", "store", "skip",
-                             "ignore", "show", "hide", "reset", "set", "update", "restrict"});
+  return !one_of(w.front(), {"enable",   "enabled",   "disable", "manage", "use",     "create",
+                             "generate", "automount", "rotate",  "allow",  "require", "required",
+                             "is",       "has",       "should",  "random", "min",     "max",
+                             "num",      "include",   "store",   "skip",   "ignore",  "show",
+                             "hide",     "reset",     "set",     "update", "restrict"});
 }
 
 void find_secrets(Graph& g) {

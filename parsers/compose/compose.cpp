@@ -376,10 +376,10 @@ void link(Graph& g) {
       inherit_healthcheck(r, nullptr);
       continue;
     }
-    const std::string ctx = context.find("://") != std::string::npos ||
-                                    context.rfind("git@", 0) == 0
-                                ? ""
-                                : join_path(path_dir(g.files[r.file].path), context);
+    const std::string ctx =
+        context.find("://") != std::string::npos || context.rfind("git@", 0) == 0
+            ? ""
+            : join_path(path_dir(g.files[r.file].path), context);
     const std::string path = ctx.empty() ? "" : join_path(ctx == "." ? "" : ctx, dockerfile);
     auto it = ctx.empty() ? dockerfiles.end() : dockerfiles.find(path);
     const auto& st = it == dockerfiles.end() ? stages[""] : stages[path];

@@ -84,7 +84,6 @@ nlohmann::json to_json(const Value& v) {
   return nullptr;
 }
 
-
 void to_yaml(YAML::Emitter& out, const Value& v) {
   switch (v.kind) {
     case ValueKind::Null:

@@ -785,8 +785,8 @@ void container_facets(Resource& r) {
       const Value* name = c.get("name");
       r.facets.push_back(container_facet(name && name->is_string() ? name->text : std::to_string(i),
                                          "container_definitions." + std::to_string(i),
-                                         c.get("image"), c.get("healthCheck"), nullptr, c.get("user"),
-                                         c.get("privileged")));
+                                         c.get("image"), c.get("healthCheck"), nullptr,
+                                         c.get("user"), c.get("privileged")));
     }
     return;
   }
@@ -819,10 +819,10 @@ void container_facets(Resource& r) {
       const Value* name = c.get("name");
       const Value* sc = c.get("security_context");
       if (sc && sc->is_list() && !sc->items.empty()) sc = &sc->items[0];
-      r.facets.push_back(container_facet(
-          name && name->is_string() ? name->text : std::to_string(i),
-          base + "." + list + "." + std::to_string(i), c.get("image"), nullptr, c.get("resources"),
-          nullptr, sc && sc->is_map() ? sc->get("privileged") : nullptr));
+      r.facets.push_back(container_facet(name && name->is_string() ? name->text : std::to_string(i),
+                                         base + "." + list + "." + std::to_string(i),
+                                         c.get("image"), nullptr, c.get("resources"), nullptr,
+                                         sc && sc->is_map() ? sc->get("privileged") : nullptr));
     }
   }
 }
