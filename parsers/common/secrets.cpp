@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,29 @@ bool secret_like_key(std::string_view key) {
                              "hide",     "reset",     "set",     "update", "restrict"});
 }
 
+namespace {
+
+// Marks every string whose span holds a secret found elsewhere: the same value seen through
+// another resource (a workflow's copy of its jobs) or inside a raw text (a Dockerfile's
+// `ENV API_KEY=...` instruction).
+void mark_copies(Value& v, const std::map<uint32_t, std::vector<Span>>& found) {
+  if (v.is_string() && !v.sensitive) {
+    auto it = found.find(v.file);
+    if (it != found.end()) {
+      for (const Span& s : it->second) {
+        if (v.span.begin <= s.begin && s.end <= v.span.end && s.end > s.begin) {
+          v.sensitive = true;
+          break;
+        }
+      }
+    }
+  }
+  for (auto& i : v.items) mark_copies(i, found);
+  for (auto& e : v.entries) mark_copies(e.value, found);
+}
+
+}  // namespace
+
 void find_secrets(Graph& g) {
   for (auto& r : g.resources) {
     // Objects that point at secrets kept elsewhere, or hold them encrypted.
@@ -254,6 +278,19 @@ void find_secrets(Graph& g) {
       continue;
     }
     finder.walk(r.attributes, "", "");
+  }
+  std::map<uint32_t, std::vector<Span>> found;
+  for (const auto& r : g.resources) {
+    for (const auto& f : r.facets) {
+      if (f.kind != "secret") continue;
+      if (const Value* v = f.attributes.get("value"); v && v->file != kNoFile)
+        found[v->file].push_back(v->span);
+    }
+  }
+  if (found.empty()) return;
+  for (auto& r : g.resources) {
+    mark_copies(r.attributes, found);
+    for (auto& f : r.facets) mark_copies(f.attributes, found);
   }
 }
 
