@@ -7,11 +7,11 @@
 // for rules that judge a whole repository) with its rule and every rule its comments name; the
 // findings must be exactly the expected ones, and the rule must pass something there too.
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -42,7 +42,7 @@ std::vector<std::string> fixture_dirs() {
 using Expected = std::tuple<std::string, uint32_t, std::string>;  // file, line, rule
 
 std::vector<Expected> expectations(const fs::path& dir, std::set<std::string>& rules) {
-  static const std::regex marker(R"(expect(-next-line)?:\s*(IL[0-9]{3}(\s*,\s*IL[0-9]{3})*))");
+  static const RE2 marker(R"(expect(-next-line)?:\s*(IL[0-9]{3}(?:\s*,\s*IL[0-9]{3})*))");
   std::vector<Expected> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file()) continue;
@@ -51,10 +51,10 @@ std::vector<Expected> expectations(const fs::path& dir, std::set<std::string>& r
     uint32_t n = 0;
     while (std::getline(in, line)) {
       ++n;
-      std::smatch m;
-      if (!std::regex_search(line, m, marker)) continue;
-      const uint32_t at = m[1].matched ? n + 1 : n;
-      std::stringstream ids(m[2].str());
+      std::string next_line, list;
+      if (!RE2::PartialMatch(line, marker, &next_line, &list)) continue;
+      const uint32_t at = next_line.empty() ? n : n + 1;
+      std::stringstream ids(list);
       std::string id;
       while (std::getline(ids, id, ',')) {
         id.erase(std::remove_if(id.begin(), id.end(), ::isspace), id.end());
