@@ -14,9 +14,11 @@
 #include <sstream>
 
 #include "cli/progress.hpp"
+#include "engine/config.hpp"
 #include "engine/discover.hpp"
 #include "engine/rules/evaluate.hpp"
 #include "engine/rules/rule.hpp"
+#include "engine/suppress.hpp"
 #include "parsers/loader.hpp"
 #include "reporters/graph_writer.hpp"
 #include "reporters/report.hpp"
@@ -111,6 +113,7 @@ struct RuleOptions {
   std::vector<std::string> dirs;
   std::vector<std::string> select;
   std::vector<std::string> ignore;
+  std::vector<std::string> enable;  // the configuration's rules.enable: added, even if off
 };
 
 std::vector<std::string> split_commas(const std::vector<std::string>& in) {
@@ -171,8 +174,10 @@ std::optional<std::vector<const rules::Rule*>> select_rules(
   for (const auto* r : all) {
     // A rule that is off by default runs when selected by its id, not by its section.
     const bool by_id = std::find(select.begin(), select.end(), r->id) != select.end();
-    const bool chosen = select.empty() ? r->enabled_by_default
-                                       : by_id || (matches(*r, select) && r->enabled_by_default);
+    const bool chosen =
+        (select.empty() ? r->enabled_by_default
+                        : by_id || (matches(*r, select) && r->enabled_by_default)) ||
+        matches(*r, o.enable);
     if (chosen && !matches(*r, ignore)) out.push_back(r);
   }
   return out;
@@ -231,8 +236,23 @@ int main(int argc, char** argv) {
 
   CommonOptions scan_opts;
   bool fail_on_parse_error = false;
+  bool no_inline_suppressions = false;
+  std::string config_file;
+  std::string baseline_file;
+  std::string write_baseline_file;
   CLI::App* scan = app.add_subcommand("scan", "Scan files and folders and report what falls short");
   add_common(scan, scan_opts);
+  scan->add_flag("--no-inline-suppressions", no_inline_suppressions,
+                 "Ignore every inline suppression (infralint:ignore, annotations, peers' skips): "
+                 "the policy owner's view");
+  scan->add_option("--baseline", baseline_file,
+                   "Report only findings that are not in this baseline; count the fixed ones");
+  scan->add_option("--write-baseline", write_baseline_file,
+                   "Write today's findings to this baseline file (adopt infralint on an old "
+                   "codebase without a wall of findings)");
+  scan->add_option("--config", config_file,
+                   "The configuration file (default: the nearest .infralint.yaml at or above the "
+                   "scan root)");
   scan->add_flag(
       "--fail-on-parse-error", fail_on_parse_error,
       "Exit 1 when a file could not be read or parsed (default: reported, exit code unchanged)");
@@ -287,6 +307,9 @@ int main(int argc, char** argv) {
       rules_cmd->add_subcommand("explain", "Describe one rule: what, why, how to fix, an example");
   explain->add_option("id", explain_id, "The rule id")->required();
   CLI::App* version = app.add_subcommand("version", "Print the version");
+  CLI::App* init = app.add_subcommand("init", "Write a commented default .infralint.yaml here");
+  bool init_force = false;
+  init->add_flag("--force", init_force, "Overwrite an existing .infralint.yaml");
 
   try {
     app.parse(argc, argv);
@@ -297,6 +320,21 @@ int main(int argc, char** argv) {
 
   if (version->parsed()) {
     std::cout << "infralint " << INFRALINT_GIT_DESCRIBE << " (" << INFRALINT_VERSION << ")\n";
+    return kExitClean;
+  }
+  if (init->parsed()) {
+    std::error_code ec;
+    if (std::filesystem::exists(".infralint.yaml", ec) && !init_force) {
+      std::cerr << "infralint: .infralint.yaml exists (--force overwrites it)\n";
+      return kExitUsage;
+    }
+    std::ofstream out(".infralint.yaml", std::ios::binary);
+    out << default_config_text();
+    if (!out) {
+      std::cerr << "infralint: cannot write .infralint.yaml\n";
+      return kExitUsage;
+    }
+    std::cout << "wrote .infralint.yaml\n";
     return kExitClean;
   }
   if (rules_cmd->parsed()) {
@@ -365,6 +403,34 @@ int main(int argc, char** argv) {
   }
   // scan
   const auto start = std::chrono::steady_clock::now();
+  Config config;
+  {
+    const std::string path =
+        !config_file.empty() ? config_file : find_config(scan_root(scan_opts.paths));
+    if (!path.empty()) {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) {
+        std::cerr << path << ": error: cannot read the configuration\n";
+        return kExitUsage;
+      }
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      std::vector<ConfigError> errors;
+      auto parsed = parse_config(path, ss.str(), errors);
+      for (const auto& e : errors)
+        std::cerr << e.file << ":" << e.at.line << ":" << e.at.column << ": error: " << e.message
+                  << "\n";
+      if (!parsed) return kExitUsage;
+      config = std::move(*parsed);
+    }
+  }
+  for (const auto& e : config.exclude) scan_opts.excludes.push_back(e);
+  for (const auto& d : config.rule_folders)
+    scan_rules.dirs.push_back((std::filesystem::path(config.path).parent_path() / d).string());
+  if (scan_rules.select.empty()) scan_rules.select = config.select;
+  for (const auto& d : config.disable) scan_rules.ignore.push_back(d);
+  scan_rules.enable = config.enable;
+  if (!scan->count("--fail-on") && config.fail_on) fail_on = *config.fail_on;
   Progress progress;
   // --context: the named paths are judged with the context folders' facts, and only they are
   // reported (DECISIONS.md 7).
@@ -383,7 +449,14 @@ int main(int argc, char** argv) {
     types.insert(res.type);
     for (const auto& f : res.facets) facet_kinds.insert(f.kind);
   }
-  const std::vector<rules::Rule> builtins = rules::builtin_rules_for(types, facet_kinds);
+  nlohmann::json parameters = nlohmann::json::object();
+  for (const auto& [id, params] : config.parameters) parameters[id] = params;
+  std::vector<rules::Rule> builtins = rules::builtin_rules_for(types, facet_kinds, &parameters);
+  for (auto& rule : builtins) {
+    auto it = config.severity.find(rule.id);
+    if (it != config.severity.end()) rule.severity = *rules::parse_severity(it->second);
+  }
+  r.graph.environment_paths = config.environments;
   std::vector<rules::Rule> user_rules;
   auto selected = select_rules(scan_rules, builtins, user_rules, std::cerr);
   if (!selected) return kExitUsage;
@@ -392,7 +465,29 @@ int main(int argc, char** argv) {
   report.rules = *selected;
   report.results = rules::evaluate(r.graph, report.rules, scan_opts.jobs);
   if (!context_dirs.empty()) restrict_to(r.graph, named, report.results);
+  SuppressOptions suppress;
+  suppress.inline_comments = !no_inline_suppressions && config.inline_suppressions;
+  suppress.peers = config.peer_suppressions;
+  suppress.ignores = config.ignores;
+  suppress.today = today_utc();
+  apply_suppressions(r.graph, report.results.findings, report.rules, suppress);
   sort_findings(r.graph, report.results.findings);
+  if (!baseline_file.empty()) {
+    std::ifstream in(baseline_file, std::ios::binary);
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    if (auto error = apply_baseline(j, baseline_file, report)) {
+      std::cerr << "infralint: " << *error << "\n";
+      return kExitUsage;
+    }
+  }
+  if (!write_baseline_file.empty()) {
+    std::ofstream out(write_baseline_file, std::ios::binary);
+    out << baseline_to_json(report).dump(1) << "\n";
+    if (!out) {
+      std::cerr << "infralint: cannot write " << write_baseline_file << "\n";
+      return kExitUsage;
+    }
+  }
 
   progress.stop();
   const bool tty = isatty(STDOUT_FILENO);
@@ -448,7 +543,8 @@ int main(int argc, char** argv) {
   bool failed = fail_on_parse_error && has_error(r.graph);
   if (fail_on != "never") {
     const auto threshold = rules::parse_severity(fail_on);
-    for (const auto& f : report.results.findings) failed |= f.rule->severity <= *threshold;
+    for (const auto& f : report.results.findings)
+      failed |= !f.suppressed() && f.rule->severity <= *threshold;
   }
   return failed ? kExitFindings : kExitClean;
 }

@@ -308,6 +308,40 @@ std::string manifest_ecosystem(std::string_view rel) {
   return "";
 }
 
+namespace {
+
+// DECISIONS.md 6: one folder is its own root; otherwise the working directory when every path is
+// inside it, else the deepest common folder.
+fs::path root_of(const std::vector<fs::path>& canon, const std::vector<bool>& is_dir) {
+  std::error_code ec;
+  if (canon.size() == 1 && is_dir[0]) return canon[0];
+  const fs::path cwd_canon = fs::canonical(fs::current_path(ec), ec);
+  bool all_inside = true;
+  std::string rel;
+  for (const auto& c : canon) all_inside &= relative_inside(cwd_canon, c, rel);
+  if (all_inside) return cwd_canon;
+  std::vector<fs::path> dirs;
+  for (size_t i = 0; i < canon.size(); ++i)
+    dirs.push_back(is_dir[i] ? canon[i] : canon[i].parent_path());
+  return common_dir(dirs);
+}
+
+}  // namespace
+
+std::string scan_root(std::vector<std::string> paths) {
+  if (paths.empty()) paths.push_back(".");
+  std::vector<fs::path> canon;
+  std::vector<bool> is_dir;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    fs::path c = fs::canonical(fs::absolute(p == "-" ? "." : p, ec), ec);
+    if (ec) continue;
+    canon.push_back(c);
+    is_dir.push_back(fs::is_directory(c, ec));
+  }
+  return canon.empty() ? std::string() : root_of(canon, is_dir).string();
+}
+
 Discovery discover(const DiscoverOptions& opt) {
   Discovery out;
   std::vector<std::string> paths = opt.paths;
@@ -338,25 +372,7 @@ Discovery discover(const DiscoverOptions& opt) {
     return out;
   }
 
-  // DECISIONS.md 6: one folder is its own root; otherwise the working directory when every
-  // path is inside it, else the deepest common folder.
-  fs::path root;
-  if (canon.size() == 1 && is_dir[0]) {
-    root = canon[0];
-  } else {
-    const fs::path cwd_canon = fs::canonical(cwd, ec);
-    bool all_inside = true;
-    std::string rel;
-    for (const auto& c : canon) all_inside &= relative_inside(cwd_canon, c, rel);
-    if (all_inside) {
-      root = cwd_canon;
-    } else {
-      std::vector<fs::path> dirs;
-      for (size_t i = 0; i < canon.size(); ++i)
-        dirs.push_back(is_dir[i] ? canon[i] : canon[i].parent_path());
-      root = common_dir(dirs);
-    }
-  }
+  const fs::path root = root_of(canon, is_dir);
   out.root = root.string();
 
   Walker walker(opt, out, root);

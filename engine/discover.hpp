@@ -51,6 +51,9 @@ struct Discovery {
 
 Discovery discover(const DiscoverOptions& options);
 
+// The scan root the paths give (DECISIONS.md 6), absolute; "" when none exists.
+std::string scan_root(std::vector<std::string> paths);
+
 // The format a file's name implies ("" when the name says nothing; kSniffYaml for other YAML).
 std::string classify_by_name(std::string_view rel_path);
 // The dependabot ecosystem a file's name implies, or "".

@@ -1,8 +1,12 @@
 #include "engine/environment.hpp"
 
 #include <array>
+#include <memory>
+#include <vector>
+
 #include <cctype>
 #include <string>
+#include "engine/glob.hpp"
 
 namespace infralint {
 
@@ -90,6 +94,30 @@ Environment environment_of(const Graph& g, const Resource& r) {
     begin = end + 1;
   }
   return found;
+}
+
+std::vector<Environment> environments_of(const Graph& g) {
+  std::vector<std::pair<std::unique_ptr<IgnoreRules>, Environment>> configured;
+  for (const auto& [glob, env] : g.environment_paths) {
+    auto m = std::make_unique<IgnoreRules>();
+    m->add(glob);
+    configured.emplace_back(std::move(m), environment_of_text(env));
+  }
+  std::vector<Environment> out;
+  out.reserve(g.resources.size());
+  for (const auto& r : g.resources) {
+    Environment e = Environment::Unknown;
+    if (r.file < g.files.size()) {
+      for (const auto& [m, env] : configured) {
+        if (m->match(g.files[r.file].path, false) == IgnoreRules::Match::Ignored) {
+          e = env;
+          break;
+        }
+      }
+    }
+    out.push_back(e != Environment::Unknown ? e : environment_of(g, r));
+  }
+  return out;
 }
 
 }  // namespace infralint

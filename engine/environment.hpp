@@ -15,5 +15,8 @@ std::string_view environment_name(Environment e);
 // The environment a word list names: "docker-compose.prod.yml" -> production.
 Environment environment_of_text(std::string_view text);
 Environment environment_of(const Graph& g, const Resource& r);
+// Every resource's environment; the configuration's paths (Graph::environment_paths) decide
+// first (DECISIONS.md 8: the config overrides tags and paths).
+std::vector<Environment> environments_of(const Graph& g);
 
 }  // namespace infralint

@@ -64,6 +64,8 @@ struct Graph {
   std::vector<Resource> resources;
   std::vector<Edge> edges;
   std::vector<Diagnostic> diagnostics;
+  // The configuration's environments: gitignore-style globs -> "production" | "development".
+  std::vector<std::pair<std::string, std::string>> environment_paths;
 
   // Index of a file by its relative path, or kNoFile.
   uint32_t file_index(std::string_view path) const;

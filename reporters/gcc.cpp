@@ -30,6 +30,7 @@ void write_gcc(const ScanReport& report, std::ostream& out) {
         << " [parse]\n";
   }
   for (const auto& f : report.results.findings) {
+    if (f.suppressed()) continue;  // accepted: only JSON and SARIF show them
     const Position p = g.position(f.file, f.span.begin);
     out << (f.file < g.files.size() ? g.files[f.file].path : "") << ":" << p.line << ":" << p.column
         << ": " << level_of(f.rule->severity) << ": " << f.message << " [" << f.rule->id << "]\n";

@@ -53,6 +53,7 @@ void write_github(const ScanReport& report, std::ostream& out) {
         << "::" << escape_data(d.message) << "\n";
   }
   for (const auto& f : report.results.findings) {
+    if (f.suppressed()) continue;  // accepted: only JSON and SARIF show them
     const Position a = g.position(f.file, f.span.begin);
     const Position b = g.position(f.file, f.span.end);
     out << "::" << command_of(f.rule->severity)

@@ -72,6 +72,7 @@ void write_junit(const ScanReport& report, std::ostream& out) {
     std::string name;
     std::string classname;
     const rules::Finding* failure = nullptr;
+    const rules::Finding* accepted = nullptr;  // a suppressed finding: skipped, with its reason
     bool unknown = false;
   };
   // section -> testcases, in a stable order.
@@ -88,7 +89,11 @@ void write_junit(const ScanReport& report, std::ostream& out) {
   for (const auto& v : report.results.unknown) add(v.rule, v.resource, v.facet).unknown = true;
   for (const auto& f : report.results.findings) {
     Case& c = add(f.rule, f.resource, f.facet);
-    if (!c.failure) c.failure = &f;
+    if (f.suppressed()) {
+      if (!c.accepted) c.accepted = &f;
+    } else if (!c.failure) {
+      c.failure = &f;
+    }
   }
   size_t tests = 0, failures = 0;
   for (const auto& [section, cases] : suites) {
@@ -102,7 +107,7 @@ void write_junit(const ScanReport& report, std::ostream& out) {
     size_t f = 0, s = 0;
     for (const auto& [key, c] : cases) {
       f += c.failure != nullptr;
-      s += c.unknown && !c.failure;
+      s += (c.unknown || c.accepted) && !c.failure;
     }
     out << "  <testsuite name=\"" << xml("review section " + section) << "\" tests=\""
         << cases.size() << "\" failures=\"" << f << "\" errors=\"0\" skipped=\"" << s << "\">\n";
@@ -119,6 +124,11 @@ void write_junit(const ScanReport& report, std::ostream& out) {
             << xml(where + ": [" + std::string(rules::severity_name(c.failure->rule->severity)) +
                    "] " + c.failure->message)
             << "</failure>\n    </testcase>\n";
+      } else if (c.accepted) {
+        out << ">\n      <skipped message=\""
+            << xml("accepted (" + c.accepted->suppression->kind +
+                   "): " + c.accepted->suppression->reason)
+            << "\"/>\n    </testcase>\n";
       } else if (c.unknown) {
         out << ">\n      <skipped message=\"no verdict: a value it needs is unknown\"/>\n    "
                "</testcase>\n";

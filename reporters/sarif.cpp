@@ -182,6 +182,17 @@ void write_sarif(const ScanReport& report, const ReportOptions& o, std::ostream&
     props["section"] = f->rule->section;
     props["severity"] = rules::severity_name(f->rule->severity);
     r["properties"] = std::move(props);
+    if (f->suppressed()) {
+      // GitHub code scanning shows these as dismissed, with the justification.
+      json s = json::object();
+      s["kind"] = f->suppression->kind == "inline" || f->suppression->kind == "peer" ? "inSource"
+                                                                                     : "external";
+      s["status"] = "accepted";
+      s["justification"] = f->suppression->reason;
+      json a = json::array();
+      a.push_back(std::move(s));
+      r["suppressions"] = std::move(a);
+    }
     results.push_back(std::move(r));
   }
   run["results"] = std::move(results);

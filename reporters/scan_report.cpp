@@ -42,6 +42,7 @@ json scan_to_json(const ScanReport& report) {
   json out = json::object();
   out["schema_version"] = 1;
   json findings = json::array();
+  size_t suppressed = 0;
   std::map<std::string, size_t> by_severity;
   std::set<std::string> sections;
   for (const auto& f : report.results.findings) {
@@ -61,9 +62,22 @@ json scan_to_json(const ScanReport& report) {
     j["message"] = f.message;
     j["attribute"] = f.path;
     j["fingerprint"] = f.fingerprint;
-    j["suppressed"] = false;
-    j["suppression"] = nullptr;
+    j["suppressed"] = f.suppressed();
+    if (f.suppression) {
+      json s = json::object();
+      s["kind"] = f.suppression->kind;
+      s["reason"] = f.suppression->reason;
+      s["until"] = f.suppression->until.empty() ? json(nullptr) : json(f.suppression->until);
+      s["expired"] = f.suppression->expired;
+      j["suppression"] = std::move(s);
+    } else {
+      j["suppression"] = nullptr;
+    }
     findings.push_back(std::move(j));
+    if (f.suppressed()) {
+      ++suppressed;
+      continue;
+    }
     ++by_severity[std::string(rules::severity_name(f.rule->severity))];
     sections.insert(f.rule->section);
   }
@@ -105,7 +119,15 @@ json scan_to_json(const ScanReport& report) {
   summary["files"] = files;
   summary["resources"] = g.resources.size();
   summary["rules"] = report.rules.size();
-  summary["findings"] = report.results.findings.size();
+  summary["findings"] = report.results.findings.size() - suppressed;
+  summary["suppressed"] = suppressed;
+  if (report.baseline) {
+    json b = json::object();
+    b["file"] = report.baseline->file;
+    b["matched"] = report.baseline->matched;
+    b["fixed"] = report.baseline->fixed;
+    summary["baseline"] = std::move(b);
+  }
   summary["passed"] = report.results.passed.size();
   summary["unknown"] = report.results.unknown.size();
   json sev = json::object();
@@ -118,6 +140,56 @@ json scan_to_json(const ScanReport& report) {
                               : json(static_cast<double>(report.results.passed.size()) / judged);
   out["summary"] = std::move(summary);
   return out;
+}
+
+json baseline_to_json(const ScanReport& report) {
+  const Graph& g = *report.graph;
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> rows;
+  for (const auto& f : report.results.findings) {
+    if (f.suppressed() && f.suppression->kind != "baseline") continue;  // accepted elsewhere
+    rows.emplace_back(f.fingerprint, f.rule->id, g.resources[f.resource].address,
+                      f.file < g.files.size() ? g.files[f.file].path : "");
+  }
+  std::sort(rows.begin(), rows.end());
+  json out = json::object();
+  out["infralint_baseline"] = 1;
+  json a = json::array();
+  for (const auto& [fp, rule, resource, file] : rows) {
+    json j = json::object();
+    j["fingerprint"] = fp;
+    j["rule_id"] = rule;
+    j["resource"] = resource;
+    j["file"] = file;
+    a.push_back(std::move(j));
+  }
+  out["findings"] = std::move(a);
+  return out;
+}
+
+std::optional<std::string> apply_baseline(const nlohmann::json& baseline, const std::string& file,
+                                          ScanReport& report) {
+  if (!baseline.is_object() || !baseline.contains("infralint_baseline") ||
+      !baseline.contains("findings") || !baseline["findings"].is_array()) {
+    return file + " is not an infralint baseline (write one with --write-baseline)";
+  }
+  std::multiset<std::string> known;
+  for (const auto& e : baseline["findings"]) {
+    if (e.is_object() && e.contains("fingerprint") && e["fingerprint"].is_string())
+      known.insert(e["fingerprint"].get<std::string>());
+  }
+  BaselineStats stats;
+  stats.file = file;
+  for (auto& f : report.results.findings) {
+    auto it = known.find(f.fingerprint);
+    if (it == known.end()) continue;
+    known.erase(it);
+    if (f.suppressed()) continue;  // accepted on its own record
+    f.suppression = rules::Suppression{"baseline", "in the baseline " + file, "", false};
+    ++stats.matched;
+  }
+  stats.fixed = known.size();
+  report.baseline = stats;
+  return std::nullopt;
 }
 
 }  // namespace infralint

@@ -83,7 +83,12 @@ void write_text(const ScanReport& report, const ReportOptions& o, std::ostream& 
   std::map<std::string, size_t> by_severity;
   std::set<std::string> sections;
   std::set<uint32_t> files_with_findings;
+  size_t suppressed = 0;
   for (const auto& f : report.results.findings) {
+    if (f.suppressed()) {
+      ++suppressed;
+      continue;
+    }
     const std::string path = f.file < g.files.size() ? g.files[f.file].path : "";
     ++by_severity[std::string(rules::severity_name(f.rule->severity))];
     sections.insert(f.rule->section);
@@ -121,7 +126,7 @@ void write_text(const ScanReport& report, const ReportOptions& o, std::ostream& 
   }
   size_t scanned = 0;
   for (const auto& fe : g.files) scanned += fe.source != nullptr;
-  const size_t n = report.results.findings.size();
+  const size_t n = report.results.findings.size() - suppressed;
   out << (n ? "\n" : "")
       << style("1", "infralint: " + std::to_string(n) + (n == 1 ? " finding" : " findings"));
   if (n) {
@@ -134,6 +139,11 @@ void write_text(const ScanReport& report, const ReportOptions& o, std::ostream& 
     for (const auto& s : sections) secs += (secs.empty() ? "" : ", ") + s;
     out << " (" << parts << ") in " << files_with_findings.size()
         << (files_with_findings.size() == 1 ? " file" : " files") << "; review sections " << secs;
+  }
+  if (suppressed) out << "; " << suppressed << " suppressed";
+  if (report.baseline) {
+    out << " (" << report.baseline->matched << " in the baseline, " << report.baseline->fixed
+        << " fixed since)";
   }
   out << ". " << report.results.passed.size() << " passed, " << report.results.unknown.size()
       << " unknown; " << scanned << " files, " << g.resources.size() << " resources, "

@@ -1185,9 +1185,7 @@ Results evaluate(const Graph& g, const std::vector<const Rule*>& rules, unsigned
   std::unordered_map<std::string, std::vector<uint32_t>> by_type;
   for (uint32_t i = 0; i < g.resources.size(); ++i) by_type[g.resources[i].type].push_back(i);
   const Connections connections(g);
-  std::vector<Environment> environments;
-  environments.reserve(g.resources.size());
-  for (const auto& r : g.resources) environments.push_back(environment_of(g, r));
+  const std::vector<Environment> environments = environments_of(g);
   std::vector<Results> per_rule(rules.size());
   parallel_for(rules.size(), jobs, [&](size_t i) {
     RuleRunner(g, *rules[i], by_type, connections, environments).run(per_rule[i]);

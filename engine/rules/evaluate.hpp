@@ -2,6 +2,7 @@
 // in parallel, with Kleene logic for unknown values (DECISIONS.md 10).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,15 @@
 namespace infralint::rules {
 
 enum class Tri : uint8_t { False, True, Unknown, NotApplicable };
+
+// Why a finding is accepted (DECISIONS.md 19-20): an inline comment, the configuration, a peer
+// tool's skip, or a baseline. An expired one no longer suppresses but stays on record.
+struct Suppression {
+  std::string kind;  // inline, config, peer, baseline
+  std::string reason;
+  std::string until;  // YYYY-MM-DD, or ""
+  bool expired = false;
+};
 
 struct Finding {
   const Rule* rule = nullptr;
@@ -22,6 +32,8 @@ struct Finding {
   std::string offending;  // its normalized text (masked when sensitive)
   std::string message;
   std::string fingerprint;
+  std::optional<Suppression> suppression;
+  bool suppressed() const { return suppression && !suppression->expired; }
 };
 
 struct Verdict {

@@ -1,0 +1,53 @@
+// The repository's configuration: `.infralint.yaml` at or above the scan root, or --config
+// FILE. Validated: an unknown key or a value of the wrong type is an error with its line and
+// column. `infralint init` writes a commented default (default_config_text()).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/graph.hpp"
+#include "engine/suppress.hpp"
+
+namespace infralint {
+
+struct Config {
+  std::string path;  // the file it came from ("" when none)
+  // rules:
+  std::vector<std::string> select;              // run only these rules or sections (like --select)
+  std::vector<std::string> enable;              // also run these (rules that are off by default)
+  std::vector<std::string> disable;             // never run these (like --ignore)
+  std::map<std::string, std::string> severity;  // rule id -> critical|high|medium|low|info
+  std::map<std::string, nlohmann::json> parameters;  // rule id -> {name: value}
+  std::vector<std::string> rule_folders;             // relative to the config file's folder
+  // paths:
+  std::vector<std::string> exclude;  // gitignore-style globs, relative to the scan root
+  std::vector<PathIgnore> ignores;   // per-path suppressions with reason and expiry
+  std::vector<std::pair<std::string, std::string>> environments;  // glob -> production|...
+  // suppressions:
+  bool inline_suppressions = true;
+  bool peer_suppressions = true;
+  std::optional<std::string> fail_on;
+};
+
+struct ConfigError {
+  std::string file;
+  Position at;
+  std::string message;
+};
+
+// Parses and validates a config file's text; errors (with positions) go to `errors`.
+std::optional<Config> parse_config(const std::string& path, const std::string& text,
+                                   std::vector<ConfigError>& errors);
+
+// The nearest .infralint.yaml at or above `dir` (absolute), or "".
+std::string find_config(const std::string& dir);
+
+// What `infralint init` writes.
+std::string_view default_config_text();
+
+}  // namespace infralint
