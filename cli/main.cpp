@@ -20,6 +20,7 @@
 #include "engine/rules/rule.hpp"
 #include "engine/suppress.hpp"
 #include "parsers/loader.hpp"
+#include "reporters/audit.hpp"
 #include "reporters/graph_writer.hpp"
 #include "reporters/report.hpp"
 #include "reporters/scan_report.hpp"
@@ -307,6 +308,14 @@ int main(int argc, char** argv) {
       rules_cmd->add_subcommand("explain", "Describe one rule: what, why, how to fix, an example");
   explain->add_option("id", explain_id, "The rule id")->required();
   CLI::App* version = app.add_subcommand("version", "Print the version");
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "The audit report of a scan (--format json=SCAN.json), against a previous one");
+  std::string report_scan, report_previous, report_format = "html", report_output;
+  report_cmd->add_option("scan", report_scan, "A scan's JSON report")->required();
+  report_cmd->add_option("--previous", report_previous, "The previous quarter's scan JSON");
+  report_cmd->add_option("--format", report_format, "html or markdown")
+      ->check(CLI::IsMember({"html", "markdown"}));
+  report_cmd->add_option("-o,--output", report_output, "Write to this file (default: stdout)");
   CLI::App* init = app.add_subcommand("init", "Write a commented default .infralint.yaml here");
   bool init_force = false;
   init->add_flag("--force", init_force, "Overwrite an existing .infralint.yaml");
@@ -320,6 +329,45 @@ int main(int argc, char** argv) {
 
   if (version->parsed()) {
     std::cout << "infralint " << INFRALINT_GIT_DESCRIBE << " (" << INFRALINT_VERSION << ")\n";
+    return kExitClean;
+  }
+  if (report_cmd->parsed()) {
+    auto read = [](const std::string& path) -> std::optional<nlohmann::json> {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) {
+        std::cerr << "infralint: cannot read " << path << "\n";
+        return std::nullopt;
+      }
+      auto j = nlohmann::json::parse(in, nullptr, false);
+      if (auto error = check_scan_json(j)) {
+        std::cerr << "infralint: " << path << ": " << *error << "\n";
+        return std::nullopt;
+      }
+      return j;
+    };
+    const auto scan_json = read(report_scan);
+    if (!scan_json) return kExitUsage;
+    std::optional<nlohmann::json> previous;
+    if (!report_previous.empty()) {
+      previous = read(report_previous);
+      if (!previous) return kExitUsage;
+    }
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!report_output.empty()) {
+      file.open(report_output, std::ios::binary);
+      if (!file) {
+        std::cerr << "infralint: cannot write " << report_output << "\n";
+        return kExitUsage;
+      }
+      out = &file;
+    }
+    const nlohmann::json* prev = previous ? &*previous : nullptr;
+    if (report_format == "markdown") {
+      write_audit_markdown(*scan_json, prev, *out);
+    } else {
+      write_audit_html(*scan_json, prev, *out);
+    }
     return kExitClean;
   }
   if (init->parsed()) {

@@ -5,7 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(build-essential cmake pkg-config libyaml-dev libyaml-cpp-dev nlohmann-json3-dev libre2-dev
-  libcli11-dev libgtest-dev libgmock-dev nodejs npm clang-format jq libxml2-utils python3)
+  libcli11-dev libgtest-dev libgmock-dev nodejs npm clang-format jq libxml2-utils python3
+  chromium fonts-dejavu-core)  # chromium: the audit report rendered headless in the tests
 missing=()
 for p in "${packages[@]}"; do
   # nodejs/npm may come from another source on the image: accept the commands instead of the package.

@@ -131,5 +131,28 @@ TEST(Reports, HardcodedSecretsAreMaskedEverywhere) {
   }
 }
 
+TEST(Reports, AuditReportComparesTwoQuarters) {
+  // Two quarters of one repository: q2 fixed two findings, added three, and accepted two risks
+  // (one of them expired). The Markdown report is checked against a golden file reviewed by hand.
+  setenv("INFRALINT_TODAY", "2026-11-28", 1);
+  test::TempTree out;
+  const std::string dir = out.root().string();
+  const std::string audit = kSrc + "/tests/reports/audit";
+  const std::string select = " --select IL121,IL201,IL431 -q";
+  const std::string cmd =
+      std::string(INFRALINT_BINARY) + " scan " + audit + "/q1" + select + " --format json=" + dir +
+      "/q1.json > /dev/null; " + INFRALINT_BINARY + " scan " + audit + "/q2" + select +
+      " --format json=" + dir + "/q2.json > /dev/null; " + INFRALINT_BINARY + " report " + dir +
+      "/q2.json --previous " + dir + "/q1.json --format markdown -o " + dir + "/audit.md";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  unsetenv("INFRALINT_TODAY");
+  EXPECT_EQ(slurp(dir + "/audit.md"), slurp(kGolden + "/audit.md"));
+  // Not a scan: a usage error.
+  const std::string bad =
+      std::string(INFRALINT_BINARY) + " report " + kSrc + "/docs/scan.schema.json 2>/dev/null";
+  const int st = std::system(bad.c_str());
+  EXPECT_EQ(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 2);
+}
+
 }  // namespace
 }  // namespace infralint

@@ -1133,10 +1133,10 @@ void RuleRunner::run(Results& out) {
     Evidence ev;
     Tri t = Tri::Unknown;
     const Environment env = environments_[r];
-    if (rule_.environments.empty() || env == Environment::Unknown) {
+    if (rule_.environments.empty()) {
       t = eval(rule_.definition, r, root, ev, {});
-      // An environment-dependent rule gives no verdict where the environment is unknown.
-      if (!rule_.environments.empty() && t != Tri::NotApplicable) t = Tri::Unknown;
+    } else if (env == Environment::Unknown) {
+      return;  // an environment-dependent rule gives no verdict (DECISIONS.md 8)
     } else if (std::find(rule_.environments.begin(), rule_.environments.end(),
                          environment_name(env)) != rule_.environments.end()) {
       t = eval(rule_.definition, r, root, ev, {});
