@@ -77,29 +77,6 @@ class Reader {
   std::vector<ConfigError>& errors_;
 };
 
-nlohmann::json to_json(const Value& v) {
-  switch (v.kind) {
-    case ValueKind::Bool:
-      return v.boolean;
-    case ValueKind::Number:
-      return v.number;
-    case ValueKind::String:
-      return v.text;
-    case ValueKind::List: {
-      nlohmann::json a = nlohmann::json::array();
-      for (const auto& i : v.items) a.push_back(to_json(i));
-      return a;
-    }
-    case ValueKind::Map: {
-      nlohmann::json o = nlohmann::json::object();
-      for (const auto& e : v.entries) o[e.key] = to_json(e.value);
-      return o;
-    }
-    default:
-      return nullptr;
-  }
-}
-
 }  // namespace
 
 std::optional<Config> parse_config(const std::string& path, const std::string& text,
@@ -160,7 +137,7 @@ std::optional<Config> parse_config(const std::string& path, const std::string& t
             if (!rule->parameters.contains(p.key))
               r.error_at(p.key_span, e.key + " has no parameter \"" + p.key + "\"");
           }
-          c.parameters[e.key] = to_json(e.value);
+          c.parameters[e.key] = to_plain_json(e.value);
         }
       }
     }

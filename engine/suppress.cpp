@@ -111,25 +111,12 @@ void parse_comment(std::string_view comment, Directive base, std::vector<Directi
     if (p == std::string::npos) return std::nullopt;
     return c.substr(p + key.size());
   };
-  if (auto rest = after("infralint:ignore-file")) {
+  // infralint:ignore[-file] IDS reason="..." until=YYYY-MM-DD
+  const bool file_wide = l.find("infralint:ignore-file") != std::string::npos;
+  if (auto rest = after(file_wide ? "infralint:ignore-file" : "infralint:ignore")) {
     Directive d = base;
     d.tool = "infralint";
-    d.placement = Placement::File;
-    std::string ids_part = rest->substr(0, rest->find('='));
-    ids_part = ids_part.substr(
-        0, ids_part.rfind(' ') == std::string::npos ? ids_part.size() : ids_part.rfind(' '));
-    d.ids = split_ids(ids_part);
-    std::string r1, r2;
-    d.has_reason = RE2::PartialMatch(*rest, reason_re(), &r1, &r2) && !(r1 + r2).empty();
-    d.reason = unescape(r1 + r2);
-    RE2::PartialMatch(*rest, until_re(), &d.until);
-    out.push_back(std::move(d));
-    return;
-  }
-  if (auto rest = after("infralint:ignore")) {
-    Directive d = base;
-    d.tool = "infralint";
-    d.placement = Placement::Line;
+    d.placement = file_wide ? Placement::File : Placement::Line;
     // The ids: everything before the first key=value.
     const size_t eq = rest->find('=');
     std::string ids_part = *rest;

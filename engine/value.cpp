@@ -227,4 +227,31 @@ bool parse_number(std::string_view t, double& out) {
   return true;
 }
 
+nlohmann::json to_plain_json(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::Null:
+    case ValueKind::Unknown:
+      return nullptr;
+    case ValueKind::Bool:
+      return v.boolean;
+    case ValueKind::Number:
+      if (v.number == std::floor(v.number) && std::fabs(v.number) < 9e15)
+        return static_cast<int64_t>(v.number);
+      return v.number;
+    case ValueKind::String:
+      return v.text;
+    case ValueKind::List: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& i : v.items) a.push_back(to_plain_json(i));
+      return a;
+    }
+    case ValueKind::Map: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& e : v.entries) o[e.key] = to_plain_json(e.value);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace infralint

@@ -3,6 +3,8 @@
 // for what cannot be resolved offline (DESIGN.md "The graph", DECISIONS.md 4 and 10).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -87,6 +89,9 @@ class MapBuilder {
   Value& map_;
   std::unordered_map<std::string, size_t> index_;
 };
+
+// A value as plain JSON (sorted keys; unknown and null are null; whole numbers are integers).
+nlohmann::json to_plain_json(const Value& v);
 
 // A number as text: integers without a fraction ("3", not "3.0"), others in the shortest form
 // that reads back the same double.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/rules/sections.hpp"
+#include "reporters/report.hpp"
 
 namespace infralint {
 
@@ -178,29 +179,7 @@ std::string md(std::string s) {  // no pipes (table cells), line breaks or raw H
 }
 
 std::string html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return xml_escape(s);
 }
 
 std::string accepted_status(const json& f) {

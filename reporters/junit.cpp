@@ -7,11 +7,9 @@
 
 namespace infralint {
 
-namespace {
-
 // XML 1.0 text: markup characters escaped; characters XML forbids and invalid UTF-8 become
 // U+FFFD, never character references (DECISIONS.md 24).
-std::string xml(std::string_view s) {
+std::string xml_escape(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -62,6 +60,12 @@ std::string xml(std::string_view s) {
     }
   }
   return out;
+}
+
+namespace {
+
+std::string xml(std::string_view s) {
+  return xml_escape(s);
 }
 
 }  // namespace

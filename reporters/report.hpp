@@ -29,6 +29,10 @@ void write_github(const ScanReport& report, std::ostream& out);
 // docs/rules.md: coverage of the review's sections, then every rule grouped by section.
 void write_rules_markdown(const std::vector<const rules::Rule*>& rules, std::ostream& out);
 
+// XML 1.0 (and HTML) text: markup characters escaped; characters XML forbids and invalid UTF-8
+// become U+FFFD (DECISIONS.md 24).
+std::string xml_escape(std::string_view s);
+
 // Severity words per consumer (DECISIONS.md 17).
 std::string_view level_of(rules::RuleSeverity s);  // error, warning, note
 

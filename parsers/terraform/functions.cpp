@@ -30,8 +30,6 @@ Value list_of(std::vector<Value> items) {
   return v;
 }
 
-nlohmann::json to_json(const Value& v);
-
 // A key that identifies a value for set operations (equal values, equal keys).
 std::string set_key(const Value& v) {
   switch (v.kind) {
@@ -44,7 +42,7 @@ std::string set_key(const Value& v) {
     case ValueKind::Null:
       return "0";
     default:
-      return "j" + to_json(v).dump();
+      return "j" + to_plain_json(v).dump();
   }
 }
 
@@ -56,33 +54,6 @@ void add_unique(Value& out, std::unordered_set<std::string>& seen, const Value& 
 }
 
 // ---- JSON and YAML ----
-
-nlohmann::json to_json(const Value& v) {
-  switch (v.kind) {
-    case ValueKind::Null:
-    case ValueKind::Unknown:
-      return nullptr;
-    case ValueKind::Bool:
-      return v.boolean;
-    case ValueKind::Number:
-      if (v.number == std::floor(v.number) && std::fabs(v.number) < 9e15)
-        return static_cast<int64_t>(v.number);
-      return v.number;
-    case ValueKind::String:
-      return v.text;
-    case ValueKind::List: {
-      nlohmann::json a = nlohmann::json::array();
-      for (const auto& i : v.items) a.push_back(to_json(i));
-      return a;
-    }
-    case ValueKind::Map: {
-      nlohmann::json o = nlohmann::json::object();  // sorted keys, as Terraform writes them
-      for (const auto& e : v.entries) o[e.key] = to_json(e.value);
-      return o;
-    }
-  }
-  return nullptr;
-}
 
 void to_yaml(YAML::Emitter& out, const Value& v) {
   switch (v.kind) {
@@ -295,7 +266,7 @@ std::optional<std::string> go_format(const std::string& fmt, const Args& args, s
       auto s = to_string(v);
       if (!s) {
         if (verb != 'v') return std::nullopt;
-        s = to_json(v).dump();
+        s = to_plain_json(v).dump();
       }
       std::snprintf(buf, sizeof buf, ("%" + flags + "s").c_str(), s->c_str());
       out += buf;
@@ -773,7 +744,7 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
   };
   table["jsonencode"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
     if (a.size() != 1) return std::nullopt;
-    return make_string(to_json(a[0]).dump());
+    return make_string(to_plain_json(a[0]).dump());
   };
   table["jsondecode"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
     auto s = str_arg(a, 0);
