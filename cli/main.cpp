@@ -19,6 +19,7 @@
 #include "engine/rules/evaluate.hpp"
 #include "engine/rules/rule.hpp"
 #include "engine/suppress.hpp"
+#include "lsp/server.hpp"
 #include "parsers/loader.hpp"
 #include "reporters/audit.hpp"
 #include "reporters/graph_writer.hpp"
@@ -316,6 +317,14 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--format", report_format, "html or markdown")
       ->check(CLI::IsMember({"html", "markdown"}));
   report_cmd->add_option("-o,--output", report_output, "Write to this file (default: stdout)");
+  CLI::App* lsp_cmd =
+      app.add_subcommand("lsp", "Run the language server over stdio (docs/editors.md)");
+  lsp::ServerOptions lsp_opts;
+  lsp_opts.docs_base_url = ReportOptions{}.docs_base_url;
+  lsp_cmd->add_option("--docs-url", lsp_opts.docs_base_url, "Base URL of docs/rules.md");
+  bool lsp_stdio = true;
+  lsp_cmd->add_flag("--stdio", lsp_stdio,
+                    "Talk over stdin and stdout (the default; editors pass it)");
   CLI::App* init = app.add_subcommand("init", "Write a commented default .infralint.yaml here");
   bool init_force = false;
   init->add_flag("--force", init_force, "Overwrite an existing .infralint.yaml");
@@ -331,6 +340,7 @@ int main(int argc, char** argv) {
     std::cout << "infralint " << INFRALINT_GIT_DESCRIBE << " (" << INFRALINT_VERSION << ")\n";
     return kExitClean;
   }
+  if (lsp_cmd->parsed()) return lsp::serve(0, 1, lsp_opts);
   if (report_cmd->parsed()) {
     auto read = [](const std::string& path) -> std::optional<nlohmann::json> {
       std::ifstream in(path, std::ios::binary);

@@ -113,6 +113,8 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   std::string text;
   if (opt.use_stdin) {
     text = opt.stdin_text;
+  } else if (auto it = opt.overlays.find(s.abs); it != opt.overlays.end()) {
+    text = it->second;
   } else {
     std::string error;
     bool too_big = false;

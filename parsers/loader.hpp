@@ -2,6 +2,7 @@
 // parallel -> group compose projects -> link across files -> finalize (DESIGN.md "Pipeline").
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "engine/discover.hpp"
@@ -21,6 +22,8 @@ struct LoadOptions {
   bool use_stdin = false;
   std::string stdin_name;
   std::string stdin_text;
+  // Editors: the text of open buffers, by absolute path, read instead of the files on disk.
+  std::map<std::string, std::string> overlays;
 };
 
 struct LoadResult {
