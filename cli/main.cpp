@@ -185,6 +185,17 @@ std::optional<std::vector<const rules::Rule*>> select_rules(
   return out;
 }
 
+// Standard output, or `path` opened into `file`; nullptr (after saying why) when it cannot be.
+std::ostream* open_output(const std::string& path, std::ofstream& file) {
+  if (path.empty()) return &std::cout;
+  file.open(path, std::ios::binary);
+  if (!file) {
+    std::cerr << "infralint: cannot write " << path << "\n";
+    return nullptr;
+  }
+  return &file;
+}
+
 void add_rule_options(CLI::App* cmd, RuleOptions& o) {
   cmd->add_option("--rules", o.dirs,
                   "Also load the rules (YAML, Checkov-compatible) in this folder (repeatable)");
@@ -363,15 +374,8 @@ int main(int argc, char** argv) {
       if (!previous) return kExitUsage;
     }
     std::ofstream file;
-    std::ostream* out = &std::cout;
-    if (!report_output.empty()) {
-      file.open(report_output, std::ios::binary);
-      if (!file) {
-        std::cerr << "infralint: cannot write " << report_output << "\n";
-        return kExitUsage;
-      }
-      out = &file;
-    }
+    std::ostream* out = open_output(report_output, file);
+    if (!out) return kExitUsage;
     const nlohmann::json* prev = previous ? &*previous : nullptr;
     if (report_format == "markdown") {
       write_audit_markdown(*scan_json, prev, *out);
@@ -443,15 +447,8 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     std::ofstream file;
-    std::ostream* out = &std::cout;
-    if (!graph_output.empty()) {
-      file.open(graph_output, std::ios::binary);
-      if (!file) {
-        std::cerr << "infralint: cannot write " << graph_output << "\n";
-        return kExitUsage;
-      }
-      out = &file;
-    }
+    std::ostream* out = open_output(graph_output, file);
+    if (!out) return kExitUsage;
     if (graph_format == "dot") {
       write_graph_dot(r.graph, *out);
     } else {
