@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string>
 #include "engine/glob.hpp"
+#include "engine/text.hpp"
 
 namespace infralint {
 
@@ -54,8 +55,7 @@ namespace {
 const Value* environment_label(const Value* labels) {
   if (!labels || !labels->is_map()) return nullptr;
   for (const auto& e : labels->entries) {
-    std::string k;
-    for (char c : e.key) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string k = ascii_lower(e.key);
     if (k == "env" || k == "environment" || k == "stage") return &e.value;
   }
   return nullptr;

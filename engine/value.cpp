@@ -227,6 +227,19 @@ bool parse_number(std::string_view t, double& out) {
   return true;
 }
 
+std::optional<std::string> scalar_to_text(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::String:
+      return v.text;
+    case ValueKind::Number:
+      return format_number(v.number);
+    case ValueKind::Bool:
+      return std::string(v.boolean ? "true" : "false");
+    default:
+      return std::nullopt;
+  }
+}
+
 nlohmann::json to_plain_json(const Value& v) {
   switch (v.kind) {
     case ValueKind::Null:

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -89,6 +90,10 @@ class MapBuilder {
   Value& map_;
   std::unordered_map<std::string, size_t> index_;
 };
+
+// A string, number or boolean as text ("3", not "3.0"; "true"): how Terraform converts a
+// primitive to a string and how Checkov compares values. nullopt for anything else.
+std::optional<std::string> scalar_to_text(const Value& v);
 
 // A value as plain JSON (sorted keys; unknown and null are null; whole numbers are integers).
 nlohmann::json to_plain_json(const Value& v);

@@ -1,4 +1,5 @@
 // file:line:col: severity: message [RULE-ID] — one a line, for editors' problem matchers.
+#include "engine/text.hpp"
 #include "reporters/report.hpp"
 
 namespace infralint {
@@ -16,9 +17,7 @@ std::string_view level_of(rules::RuleSeverity s) {
 }
 
 std::string rule_help_uri(const ReportOptions& o, const rules::Rule& r) {
-  std::string anchor = r.id;
-  for (auto& c : anchor) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o.docs_base_url + "#" + anchor;
+  return o.docs_base_url + "#" + ascii_lower(r.id);
 }
 
 void write_gcc(const ScanReport& report, std::ostream& out) {

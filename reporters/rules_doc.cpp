@@ -5,16 +5,12 @@
 #include <string>
 
 #include "engine/rules/sections.hpp"
+#include "engine/text.hpp"
 #include "reporters/report.hpp"
 
 namespace infralint {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
@@ -74,7 +70,7 @@ void write_rules_markdown(const std::vector<const rules::Rule*>& all, std::ostre
   for (const auto& s : rules::review_sections()) {
     std::vector<std::string> ids;
     for (const auto* r : by_section[std::string(s.id)])
-      ids.push_back("[" + r->id + "](#" + lower(r->id) + ")");
+      ids.push_back("[" + r->id + "](#" + ascii_lower(r->id) + ")");
     out << "| " << s.id << " | " << s.title << " | " << (ids.empty() ? "—" : join(ids, ", "))
         << " |\n";
   }

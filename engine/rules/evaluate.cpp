@@ -13,29 +13,11 @@
 
 #include "engine/environment.hpp"
 #include "engine/parallel.hpp"
+#include "engine/text.hpp"
 
 namespace infralint::rules {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Checkov compares most values as text: booleans as true/false, numbers without ".0".
-std::optional<std::string> scalar(const Value& v) {
-  switch (v.kind) {
-    case ValueKind::String:
-      return v.text;
-    case ValueKind::Number:
-      return format_number(v.number);
-    case ValueKind::Bool:
-      return std::string(v.boolean ? "true" : "false");
-    default:
-      return std::nullopt;
-  }
-}
 
 std::string json_scalar(const nlohmann::json& j) {
   if (j.is_string()) return j.get<std::string>();
@@ -47,7 +29,7 @@ std::string json_scalar(const nlohmann::json& j) {
 
 bool text_equals(const std::string& a, const std::string& b) {
   if (a == b) return true;
-  const std::string la = lower(a), lb = lower(b);
+  const std::string la = ascii_lower(a), lb = ascii_lower(b);
   return (la == "true" || la == "false") && la == lb;  // "True" == true
 }
 
@@ -182,7 +164,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
     }
     return Tri::Unknown;
   }
-  const auto text = scalar(v);
+  const auto text = scalar_to_text(v);
   const std::string want = json_scalar(c.value);
   switch (c.op) {
     case Op::Exists:
@@ -194,9 +176,9 @@ Tri apply_operator(const Condition& c, const Value& v) {
     case Op::NotEquals:
       return tri(!(text && text_equals(*text, want)));
     case Op::EqualsIgnoreCase:
-      return tri(text && lower(*text) == lower(want));
+      return tri(text && ascii_lower(*text) == ascii_lower(want));
     case Op::NotEqualsIgnoreCase:
-      return tri(!(text && lower(*text) == lower(want)));
+      return tri(!(text && ascii_lower(*text) == ascii_lower(want)));
     case Op::RegexMatch:
     case Op::NotRegexMatch: {
       // Python's re.match: anchored at the start only.
@@ -221,7 +203,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
         found = v.text.find(want) != std::string::npos;
       } else if (v.is_list()) {
         for (const auto& i : v.items) {
-          auto s = scalar(i);
+          auto s = scalar_to_text(i);
           found |= s && text_equals(*s, want);
         }
       } else if (v.is_map()) {
@@ -238,7 +220,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
     case Op::Any: {
       const auto wants = json_list(c.value);
       for (const Value* e : elements(v)) {
-        auto s = scalar(*e);
+        auto s = scalar_to_text(*e);
         for (const auto& w : wants) {
           if (s && text_equals(*s, w)) return Tri::True;
         }
@@ -262,7 +244,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
       const auto wants = json_list(c.value);
       bool all = true;
       for (const Value* e : elements(v)) {
-        auto s = scalar(*e);
+        auto s = scalar_to_text(*e);
         all &= s && std::any_of(wants.begin(), wants.end(),
                                 [&](const std::string& w) { return text_equals(*s, w); });
       }
@@ -273,7 +255,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
       const auto wants = json_list(c.value);
       bool any = false;
       for (const Value* e : elements(v)) {
-        auto s = scalar(*e);
+        auto s = scalar_to_text(*e);
         any |= s && std::any_of(wants.begin(), wants.end(),
                                 [&](const std::string& w) { return text_equals(*s, w); });
       }
@@ -284,9 +266,9 @@ Tri apply_operator(const Condition& c, const Value& v) {
     case Op::IsNotEmpty:
       return tri(!is_empty(v));
     case Op::IsTrue:
-      return tri(text && lower(*text) == "true");
+      return tri(text && ascii_lower(*text) == "true");
     case Op::IsFalse:
-      return tri(text && lower(*text) == "false");
+      return tri(text && ascii_lower(*text) == "false");
     case Op::LengthEquals:
     case Op::LengthNotEquals:
     case Op::LengthGreaterThan:
@@ -319,7 +301,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
         auto want_range = range(w);
         if (!want_range) continue;
         for (const Value* e : elements(v)) {
-          auto s = scalar(*e);
+          auto s = scalar_to_text(*e);
           auto r = s ? range(*s) : std::nullopt;
           inside |= r && r->first <= want_range->first && want_range->second <= r->second;
         }
@@ -336,7 +318,7 @@ Tri apply_operator(const Condition& c, const Value& v) {
       }
       bool all = true;
       for (const Value* e : elements(v)) {
-        auto s = scalar(*e);
+        auto s = scalar_to_text(*e);
         auto inner = s ? cidr(*s) : std::nullopt;
         all &= inner && std::any_of(outer.begin(), outer.end(),
                                     [&](const Cidr& o) { return cidr_inside(*inner, o); });
@@ -532,7 +514,7 @@ std::vector<Value> resolve_jsonpath(const Value& root, const std::string& path) 
         for (const auto& v : current) {
           for (const auto& item : v.items) {
             const Value* k = item.get(key);
-            auto s = k ? scalar(*k) : std::nullopt;
+            auto s = k ? scalar_to_text(*k) : std::nullopt;
             const bool eq = s && text_equals(*s, want);
             if (eq != ne) next.push_back(item);
           }
@@ -687,7 +669,7 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
     // Compared with another attribute of the same resource: unknown when that one is.
     const auto other = resolve_path(root, c.value_attribute);
     if (other.empty() || other[0].is_unknown()) return Tri::Unknown;
-    auto s = scalar(other[0]);
+    auto s = scalar_to_text(other[0]);
     if (!s) return Tri::Unknown;
     Condition resolved = c;
     resolved.value_attribute.clear();
@@ -719,7 +701,7 @@ Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evi
     }
     ev.path = missing ? "" : c.attribute;
     if (!missing && v) {
-      auto s = scalar(*v);
+      auto s = scalar_to_text(*v);
       ev.text = s ? (v->sensitive ? std::string(s->substr(0, 2)) + "***" : *s) : "";
     }
   };
@@ -837,7 +819,7 @@ std::string RuleRunner::group_key(const Condition& c, const Resource& res) const
   auto values = resolve_path(res.attributes, c.group_by);
   if (values.empty()) return "<none>";
   if (values[0].is_unknown()) return "<unknown>";
-  auto s = scalar(values[0]);
+  auto s = scalar_to_text(values[0]);
   return s ? *s : values[0].text;
 }
 
@@ -877,7 +859,7 @@ Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
     for (const auto& v : resolve_path(g_.resources[m].attributes, c.attribute)) {
       if (v.is_unknown()) {
         unknown_value = true;
-      } else if (auto s = scalar(v)) {
+      } else if (auto s = scalar_to_text(v)) {
         distinct.insert(*s);
       }
     }
@@ -906,7 +888,7 @@ Tri RuleRunner::aggregate(const Condition& c, uint32_t r, Evidence& ev) {
       ev.file = own[0].file;
       ev.span = own[0].span;
       ev.path = c.attribute;
-      auto s = scalar(own[0]);
+      auto s = scalar_to_text(own[0]);
       ev.text = s ? *s : "";
     }
   }
@@ -1088,7 +1070,8 @@ Finding RuleRunner::finding(uint32_t r, const Facet* facet, const Value& root,
     const auto values = resolve_path(root, msg.substr(pos + 6, end - pos - 6));
     std::string text;
     if (!values.empty()) {
-      if (auto s = scalar(values[0])) text = values[0].sensitive ? s->substr(0, 2) + "***" : *s;
+      if (auto s = scalar_to_text(values[0]))
+        text = values[0].sensitive ? s->substr(0, 2) + "***" : *s;
     }
     msg.replace(pos, end + 1 - pos, text);
     pos += text.size();

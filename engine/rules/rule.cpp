@@ -10,6 +10,8 @@
 #include <sstream>
 #include <utility>
 
+#include "engine/text.hpp"
+
 namespace infralint::rules {
 
 namespace {
@@ -62,11 +64,6 @@ const std::pair<std::string_view, Op> kOperators[] = {
     {"cidr_range_not_subset", Op::CidrRangeNotSubset},
     {"references", Op::References},
 };
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 class Compiler {
  public:
@@ -345,7 +342,7 @@ std::string_view severity_name(RuleSeverity s) {
 }
 
 std::optional<RuleSeverity> parse_severity(std::string_view s) {
-  const std::string l = lower(std::string(s));
+  const std::string l = ascii_lower(s);
   if (l == "critical") return RuleSeverity::Critical;
   if (l == "high") return RuleSeverity::High;
   if (l == "medium") return RuleSeverity::Medium;

@@ -3,11 +3,12 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "engine/text.hpp"
 
 namespace infralint {
 
@@ -68,11 +69,7 @@ bool literal_secret(const Value& v, std::string_view source_text) {
       })) {
     return false;
   }
-  const std::string l = [&] {
-    std::string t;
-    for (char c : s) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return t;
-  }();
+  const std::string l = ascii_lower(s);
   if (l == "null" || l == "none" || l == "true" || l == "false" || l == "changeme" ||
       l == "replace_me" || l == "redacted" || std::all_of(l.begin(), l.end(), [](char c) {
         return c == 'x' || c == '*' || c == '.' || c == '-';

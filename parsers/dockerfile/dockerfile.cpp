@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/text.hpp"
 #include "parsers/common/image.hpp"
 
 namespace infralint::dockerfile {
@@ -18,11 +19,6 @@ namespace {
 std::string upper(std::string_view s) {
   std::string r(s);
   for (auto& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return r;
-}
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return r;
 }
 bool is_space(char c) {
@@ -202,7 +198,7 @@ void Parser::read_directives() {
     while (i < l.size() && is_space(l[i])) ++i;
     size_t k = i;
     while (k < l.size() && std::isalpha(static_cast<unsigned char>(l[k]))) ++k;
-    std::string key = lower(l.substr(i, k - i));
+    std::string key = ascii_lower(l.substr(i, k - i));
     while (k < l.size() && is_space(l[k])) ++k;
     if (key.empty() || k >= l.size() || l[k] != '=' || seen[key]) return;
     if (key != "syntax" && key != "escape" && key != "check") return;
@@ -539,7 +535,7 @@ void Parser::build() {
           name_span);
       r.attributes.set("from", str(image_text, image_span), image_span);
       // A FROM naming an earlier stage builds on that stage, not on an image.
-      const std::string lower_image = lower(image_text);
+      const std::string lower_image = ascii_lower(image_text);
       std::optional<uint32_t> parent;
       for (const auto& s : stages) {
         if (!s.name.empty() && s.name == lower_image) parent = s.id;
@@ -559,7 +555,7 @@ void Parser::build() {
       const uint32_t id = out_.add(std::move(r));
       out_.edges.push_back(LocalEdge{file_id, id, "has_stage"});
       if (parent) out_.edges.push_back(LocalEdge{id, *parent, "from_stage"});
-      stages.push_back(StageInfo{id, lower(stage_name)});
+      stages.push_back(StageInfo{id, ascii_lower(stage_name)});
       stage = &out_.resources[id];
       instructions = Value::list(file_, r.span);
       instructions.items.push_back(std::move(iv));
@@ -629,7 +625,7 @@ void Parser::build() {
       stage->attributes.set("healthcheck", std::move(hc));
     } else if (ins.keyword == "COPY" || ins.keyword == "ADD") {
       if (const Value* from = iv.get("flags")->get("from")) {
-        const std::string l = lower(from->text);
+        const std::string l = ascii_lower(from->text);
         for (const auto& s : stages) {
           if ((!s.name.empty() && s.name == l) || (l == std::to_string(&s - stages.data()))) {
             out_.edges.push_back(LocalEdge{static_cast<uint32_t>(stage - out_.resources.data()),
@@ -668,7 +664,7 @@ void Parser::build() {
       if (!hc && h && !h->is_null()) hc = h;
       if (!user && u && !u->is_null()) user = u;
       if (!s.attributes.get("from_stage")->is_null()) {
-        const std::string parent = lower(s.attributes.get("from_stage")->text);
+        const std::string parent = ascii_lower(s.attributes.get("from_stage")->text);
         auto it = std::find_if(stages.begin(), stages.end(),
                                [&](const auto& st) { return st.name == parent; });
         if (it == stages.end() || it->id >= id) break;

@@ -29,19 +29,6 @@ Value make_string(std::string s) {
   return Value::string(std::move(s));
 }
 
-std::optional<std::string> to_string(const Value& v) {
-  switch (v.kind) {
-    case ValueKind::String:
-      return v.text;
-    case ValueKind::Number:
-      return format_number(v.number);
-    case ValueKind::Bool:
-      return std::string(v.boolean ? "true" : "false");
-    default:
-      return std::nullopt;
-  }
-}
-
 std::optional<double> to_number(const Value& v) {
   if (v.kind == ValueKind::Number) return v.number;
   if (v.kind == ValueKind::String) {
@@ -141,7 +128,7 @@ Value Evaluator::index(const Value& obj, const Value& key) {
     return obj.items[static_cast<size_t>(*n)];
   }
   if (obj.is_map()) {
-    auto k = to_string(key);
+    auto k = scalar_to_text(key);
     if (!k) return error();
     if (const Value* v = obj.get(*k)) return *v;
     return error();
@@ -311,7 +298,7 @@ Value Evaluator::for_expr(const Expr& e) {
       Value v = ev(e.kids[value_kid]);
       if (is_object) {
         Value k = ev(e.kids[1]);
-        auto ks = to_string(k);
+        auto ks = scalar_to_text(k);
         if (!ks) {
           pop(pushed);
           return k.is_unknown() ? Value::unknown("", file_) : error();
@@ -353,7 +340,7 @@ bool Evaluator::append_template(const Expr& part, std::string& out, bool& unknow
         unknown = true;
         return true;
       }
-      auto s = to_string(v);
+      auto s = scalar_to_text(v);
       if (!s) {
         error_ = true;
         unknown = true;
@@ -490,7 +477,7 @@ Value Evaluator::ev(const Expr& e) {
       MapBuilder keys(out);
       for (size_t i = 0; i + 1 < e.kids.size(); i += 2) {
         Value k = ev(e.kids[i]);
-        auto ks = to_string(k);
+        auto ks = scalar_to_text(k);
         if (!ks) return k.is_unknown() ? Value::unknown("", file_) : error();
         keys.set(*ks, ev(e.kids[i + 1]), e.kids[i].span);
       }

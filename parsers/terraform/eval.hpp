@@ -18,7 +18,6 @@ namespace infralint::tf {
 Value make_bool(bool b);
 Value make_number(double d);
 Value make_string(std::string s);
-std::optional<std::string> to_string(const Value& v);  // Terraform's automatic conversion
 std::optional<double> to_number(const Value& v);
 std::optional<bool> to_bool(const Value& v);
 bool values_equal(const Value& a, const Value& b);

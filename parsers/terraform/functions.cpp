@@ -263,7 +263,7 @@ std::optional<std::string> go_format(const std::string& fmt, const Args& args, s
     const Value& v = args[arg++];
     char buf[512];
     if (verb == 's' || verb == 'v') {
-      auto s = to_string(v);
+      auto s = scalar_to_text(v);
       if (!s) {
         if (verb != 'v') return std::nullopt;
         s = to_plain_json(v).dump();
@@ -271,7 +271,7 @@ std::optional<std::string> go_format(const std::string& fmt, const Args& args, s
       std::snprintf(buf, sizeof buf, ("%" + flags + "s").c_str(), s->c_str());
       out += buf;
     } else if (verb == 'q') {
-      auto s = to_string(v);
+      auto s = scalar_to_text(v);
       if (!s) return std::nullopt;
       out += nlohmann::json(*s).dump();
     } else if (verb == 'd') {
@@ -347,7 +347,7 @@ std::optional<Value> flatten(const Value& v, size_t depth) {
 }
 
 std::optional<std::string> str_arg(const Args& a, size_t i) {
-  return i < a.size() ? to_string(a[i]) : std::nullopt;
+  return i < a.size() ? scalar_to_text(a[i]) : std::nullopt;
 }
 std::optional<double> num_arg(const Args& a, size_t i) {
   return i < a.size() ? to_number(a[i]) : std::nullopt;
@@ -367,7 +367,7 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
   };
   table["lookup"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
     if (a.size() < 2 || !a[0].is_map()) return std::nullopt;
-    auto k = to_string(a[1]);
+    auto k = scalar_to_text(a[1]);
     if (!k) return std::nullopt;
     if (const Value* v = a[0].get(*k)) return *v;
     if (a.size() > 2) return a[2];
@@ -494,7 +494,7 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
     for (size_t i = 1; i < a.size(); ++i) {
       if (!a[i].is_list()) return std::nullopt;
       for (auto& v : a[i].items) {
-        auto s = to_string(v);
+        auto s = scalar_to_text(v);
         if (!s) return std::nullopt;
         if (!first) out += *sep;
         out += *s;
@@ -699,27 +699,19 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
     }
     return make_string(out);
   };
-  table["tostring"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
-    if (a.size() != 1) return std::nullopt;
-    if (a[0].is_null()) return Value{};
-    auto s = to_string(a[0]);
-    if (!s) return std::nullopt;
-    return make_string(*s);
+  // tostring, tonumber, tobool: null stays null; otherwise Terraform's conversion, or an error.
+  auto conversion = [](auto convert, auto make) -> Fn {
+    return [convert, make](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
+      if (a.size() != 1) return std::nullopt;
+      if (a[0].is_null()) return Value{};
+      auto v = convert(a[0]);
+      if (!v) return std::nullopt;
+      return make(*v);
+    };
   };
-  table["tonumber"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
-    if (a.size() != 1) return std::nullopt;
-    if (a[0].is_null()) return Value{};
-    auto n = to_number(a[0]);
-    if (!n) return std::nullopt;
-    return make_number(*n);
-  };
-  table["tobool"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
-    if (a.size() != 1) return std::nullopt;
-    if (a[0].is_null()) return Value{};
-    auto b = to_bool(a[0]);
-    if (!b) return std::nullopt;
-    return make_bool(*b);
-  };
+  table["tostring"] = conversion(scalar_to_text, make_string);
+  table["tonumber"] = conversion(to_number, make_number);
+  table["tobool"] = conversion(to_bool, make_bool);
   table["tolist"] = [](Args& a, const EvalLimits&, Resolver&) -> std::optional<Value> {
     if (a.size() != 1 || !a[0].is_list()) return std::nullopt;
     return a[0];
@@ -915,7 +907,7 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
     }
     Value out = Value::map();
     for (size_t i = 0; i < a[0].items.size(); ++i) {
-      auto k = to_string(a[0].items[i]);
+      auto k = scalar_to_text(a[0].items[i]);
       if (!k) return std::nullopt;
       out.set(*k, a[1].items[i]);
     }
@@ -941,7 +933,7 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
     if (a.size() != 1 || !a[0].is_list()) return std::nullopt;
     std::vector<std::string> s;
     for (auto& v : a[0].items) {
-      auto x = to_string(v);
+      auto x = scalar_to_text(v);
       if (!x) return std::nullopt;
       s.push_back(*x);
     }
@@ -1034,7 +1026,7 @@ void register_functions(std::unordered_map<std::string, Fn>& table) {
     for (auto& e : a[0].entries) {
       if (!e.value.is_list()) return std::nullopt;
       for (auto& v : e.value.items) {
-        auto s = to_string(v);
+        auto s = scalar_to_text(v);
         if (!s) return std::nullopt;
         t[*s].push_back(e.key);
       }
@@ -1139,7 +1131,7 @@ std::optional<Value> Evaluator::call(const std::string& name, std::vector<Value>
   }
   if (name == "templatefile") {
     // Reads the template under the scan root and evaluates it with the given variables.
-    auto path = args.empty() ? std::nullopt : to_string(args[0]);
+    auto path = args.empty() ? std::nullopt : scalar_to_text(args[0]);
     if (!path || args.size() != 2 || !args[1].is_map()) return std::nullopt;
     auto text = resolver_.read_file(*path);
     if (!text) return std::nullopt;

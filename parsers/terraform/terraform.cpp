@@ -441,7 +441,7 @@ Instance::Expansion Instance::expand(const Body& body, tf::Evaluator& ev, uint32
       bool ok = true;
       std::set<std::string> seen;
       for (const auto& v : fe.items) {
-        auto s = tf::to_string(v);
+        auto s = scalar_to_text(v);
         if (!s) {
           ok = false;
           break;
