@@ -132,12 +132,6 @@ std::vector<std::string> split_commas(const std::vector<std::string>& in) {
   return out;
 }
 
-// A rule id, or a review section ("2.1", "extra", "custom").
-bool matches(const rules::Rule& r, const std::vector<std::string>& keys) {
-  return std::any_of(keys.begin(), keys.end(),
-                     [&](const std::string& k) { return k == r.id || k == r.section; });
-}
-
 // The built-in rules plus --rules folders, selected. Errors: exit 2 with their positions.
 // `builtins`: the built-in rules to consider (all of them, or those a scan's graph needs).
 std::optional<std::vector<const rules::Rule*>> select_rules(
@@ -174,13 +168,7 @@ std::optional<std::vector<const rules::Rule*>> select_rules(
   const auto ignore = split_commas(o.ignore);
   std::vector<const rules::Rule*> out;
   for (const auto* r : all) {
-    // A rule that is off by default runs when selected by its id, not by its section.
-    const bool by_id = std::find(select.begin(), select.end(), r->id) != select.end();
-    const bool chosen =
-        (select.empty() ? r->enabled_by_default
-                        : by_id || (matches(*r, select) && r->enabled_by_default)) ||
-        matches(*r, o.enable);
-    if (chosen && !matches(*r, ignore)) out.push_back(r);
+    if (rule_selected(*r, select, o.enable, ignore)) out.push_back(r);
   }
   return out;
 }
@@ -463,20 +451,15 @@ int main(int argc, char** argv) {
     const std::string path =
         !config_file.empty() ? config_file : find_config(scan_root(scan_opts.paths));
     if (!path.empty()) {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) {
-        std::cerr << path << ": error: cannot read the configuration\n";
-        return kExitUsage;
-      }
-      std::ostringstream ss;
-      ss << in.rdbuf();
       std::vector<ConfigError> errors;
-      auto parsed = parse_config(path, ss.str(), errors);
-      for (const auto& e : errors)
-        std::cerr << e.file << ":" << e.at.line << ":" << e.at.column << ": error: " << e.message
-                  << "\n";
-      if (!parsed) return kExitUsage;
-      config = std::move(*parsed);
+      auto loaded = load_config(path, errors);
+      for (const auto& e : errors) {
+        std::cerr << e.file;
+        if (e.at.line) std::cerr << ":" << e.at.line << ":" << e.at.column;
+        std::cerr << ": error: " << e.message << "\n";
+      }
+      if (!loaded) return kExitUsage;
+      config = std::move(*loaded);
     }
   }
   for (const auto& e : config.exclude) scan_opts.excludes.push_back(e);
@@ -498,19 +481,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   // Only the built-in rules that can judge something in this graph are instantiated.
-  std::set<std::string> types;
-  std::set<std::string> facet_kinds;
-  for (const auto& res : r.graph.resources) {
-    types.insert(res.type);
-    for (const auto& f : res.facets) facet_kinds.insert(f.kind);
-  }
-  nlohmann::json parameters = nlohmann::json::object();
-  for (const auto& [id, params] : config.parameters) parameters[id] = params;
-  std::vector<rules::Rule> builtins = rules::builtin_rules_for(types, facet_kinds, &parameters);
-  for (auto& rule : builtins) {
-    auto it = config.severity.find(rule.id);
-    if (it != config.severity.end()) rule.severity = *rules::parse_severity(it->second);
-  }
+  const std::vector<rules::Rule> builtins = configured_builtins(config, r.graph);
   r.graph.environment_paths = config.environments;
   std::vector<rules::Rule> user_rules;
   auto selected = select_rules(scan_rules, builtins, user_rules, std::cerr);
@@ -520,11 +491,8 @@ int main(int argc, char** argv) {
   report.rules = *selected;
   report.results = rules::evaluate(r.graph, report.rules, scan_opts.jobs);
   if (!context_dirs.empty()) restrict_to(r.graph, named, report.results);
-  SuppressOptions suppress;
-  suppress.inline_comments = !no_inline_suppressions && config.inline_suppressions;
-  suppress.peers = config.peer_suppressions;
-  suppress.ignores = config.ignores;
-  suppress.today = today_utc();
+  SuppressOptions suppress = suppress_options(config);
+  suppress.inline_comments &= !no_inline_suppressions;
   apply_suppressions(r.graph, report.results.findings, report.rules, suppress);
   sort_findings(r.graph, report.results.findings);
   if (!baseline_file.empty()) {

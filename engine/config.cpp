@@ -1,7 +1,10 @@
 #include "engine/config.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "engine/rules/rule.hpp"
 #include "parsers/yaml/yaml.hpp"
@@ -186,6 +189,55 @@ std::optional<Config> parse_config(const std::string& path, const std::string& t
   }
   if (errors.size() > before) return std::nullopt;
   return c;
+}
+
+std::optional<Config> load_config(const std::string& path, std::vector<ConfigError>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back(ConfigError{path, Position{}, "cannot read the configuration"});
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_config(path, ss.str(), errors);
+}
+
+std::vector<rules::Rule> configured_builtins(const Config& config, const Graph& graph) {
+  std::set<std::string> types, facets;
+  for (const auto& r : graph.resources) {
+    types.insert(r.type);
+    for (const auto& f : r.facets) facets.insert(f.kind);
+  }
+  nlohmann::json parameters = nlohmann::json::object();
+  for (const auto& [id, params] : config.parameters) parameters[id] = params;
+  std::vector<rules::Rule> out = rules::builtin_rules_for(types, facets, &parameters);
+  for (auto& r : out) {
+    if (auto it = config.severity.find(r.id); it != config.severity.end())
+      r.severity = *rules::parse_severity(it->second);
+  }
+  return out;
+}
+
+bool rule_selected(const rules::Rule& r, const std::vector<std::string>& select,
+                   const std::vector<std::string>& enable,
+                   const std::vector<std::string>& disable) {
+  auto named = [&](const std::vector<std::string>& keys) {
+    return std::any_of(keys.begin(), keys.end(),
+                       [&](const std::string& k) { return k == r.id || k == r.section; });
+  };
+  const bool by_id = std::find(select.begin(), select.end(), r.id) != select.end();
+  const bool chosen =
+      select.empty() ? r.enabled_by_default : by_id || (named(select) && r.enabled_by_default);
+  return (chosen || named(enable)) && !named(disable);
+}
+
+SuppressOptions suppress_options(const Config& config) {
+  SuppressOptions o;
+  o.inline_comments = config.inline_suppressions;
+  o.peers = config.peer_suppressions;
+  o.ignores = config.ignores;
+  o.today = today_utc();
+  return o;
 }
 
 std::string find_config(const std::string& dir) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/graph.hpp"
+#include "engine/rules/rule.hpp"
 #include "engine/suppress.hpp"
 
 namespace infralint {
@@ -43,6 +44,21 @@ struct ConfigError {
 // Parses and validates a config file's text; errors (with positions) go to `errors`.
 std::optional<Config> parse_config(const std::string& path, const std::string& text,
                                    std::vector<ConfigError>& errors);
+
+// Reads and validates a configuration file (errors, with positions, go to `errors`).
+std::optional<Config> load_config(const std::string& path, std::vector<ConfigError>& errors);
+
+// The built-in rules that can judge something in this graph, with the configuration's
+// parameters and severity overrides applied (the scan and the language server use the same).
+std::vector<rules::Rule> configured_builtins(const Config& config, const Graph& graph);
+
+// Whether a rule runs: the ids or sections in `select` (all rules that are on when it is empty;
+// a rule that is off by default only when selected by its id), plus `enable`, minus `disable`.
+bool rule_selected(const rules::Rule& r, const std::vector<std::string>& select,
+                   const std::vector<std::string>& enable, const std::vector<std::string>& disable);
+
+// The configuration's suppression settings (inline, peers, per-path ignores), as of today.
+SuppressOptions suppress_options(const Config& config);
 
 // The nearest .infralint.yaml at or above `dir` (absolute), or "".
 std::string find_config(const std::string& dir);

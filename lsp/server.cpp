@@ -20,7 +20,9 @@
 #include "engine/rules/evaluate.hpp"
 #include "engine/rules/rule.hpp"
 #include "engine/suppress.hpp"
+#include "engine/text.hpp"
 #include "parsers/loader.hpp"
+#include "reporters/report.hpp"
 
 namespace infralint::lsp {
 
@@ -45,9 +47,7 @@ class Channel {
         std::istringstream headers(buf_.substr(0, end));
         std::string line;
         while (std::getline(headers, line)) {
-          std::string l = line;
-          std::transform(l.begin(), l.end(), l.begin(), ::tolower);
-          if (l.rfind("content-length:", 0) == 0) {
+          if (ascii_lower(line).rfind("content-length:", 0) == 0) {
             length = std::strtoul(line.c_str() + 15, nullptr, 10);
             have = true;
           }
@@ -123,14 +123,17 @@ struct Lines {
       if (t[i] == '\n') starts.push_back(i + 1);
     }
   }
+  // The bytes of the UTF-8 sequence a lead byte starts.
+  static size_t sequence(unsigned char lead) {
+    return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  }
   // Characters are UTF-16 code units, or bytes with utf-8 (DECISIONS.md 3).
   size_t offset(size_t line, size_t character, bool utf16) const {
     if (line >= starts.size()) return text.size();
     size_t i = starts[line];
     const size_t end = line + 1 < starts.size() ? starts[line + 1] : text.size();
     for (size_t units = 0; i < end && units < character;) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      const size_t len = sequence(static_cast<unsigned char>(text[i]));
       if (text[i] == '\n') break;
       units += utf16 ? (len == 4 ? 2 : 1) : len;
       i += len;
@@ -144,8 +147,7 @@ struct Lines {
         1;
     size_t units = 0;
     for (size_t i = starts[line]; i < off;) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      const size_t len = sequence(static_cast<unsigned char>(text[i]));
       units += utf16 ? (len == 4 ? 2 : 1) : len;
       i += len;
     }
@@ -167,7 +169,9 @@ struct Document {
 
 class Server {
  public:
-  Server(Channel& ch, const ServerOptions& o) : ch_(ch), opts_(o) {}
+  Server(Channel& ch, const ServerOptions& o) : ch_(ch) {
+    report_opts_.docs_base_url = o.docs_base_url;
+  }
 
   int run() {
     while (auto body = ch_.read()) {
@@ -327,11 +331,8 @@ class Server {
     Config config;
     const std::string config_path = find_config(root_);
     if (!config_path.empty()) {
-      std::ifstream in(config_path, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
       std::vector<ConfigError> errors;
-      if (auto c = parse_config(config_path, ss.str(), errors)) config = std::move(*c);
+      if (auto c = load_config(config_path, errors)) config = std::move(*c);
       for (const auto& e : errors)
         log(e.file + ":" + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + ": " +
             e.message);
@@ -343,31 +344,13 @@ class Server {
     LoadResult loaded = load(lo);
     graph_ = std::move(loaded.graph);
     graph_.environment_paths = config.environments;
-    std::set<std::string> types, facets;
-    for (const auto& r : graph_.resources) {
-      types.insert(r.type);
-      for (const auto& f : r.facets) facets.insert(f.kind);
-    }
-    json params = json::object();
-    for (const auto& [id, v] : config.parameters) params[id] = v;
-    rules_ = rules::builtin_rules_for(types, facets, &params);
-    auto named = [](const rules::Rule& r, const std::vector<std::string>& ids) {
-      return std::find(ids.begin(), ids.end(), r.id) != ids.end() ||
-             std::find(ids.begin(), ids.end(), r.section) != ids.end();
-    };
+    rules_ = configured_builtins(config, graph_);
     std::vector<const rules::Rule*> run;
-    for (auto& r : rules_) {
-      if (auto it = config.severity.find(r.id); it != config.severity.end())
-        r.severity = *rules::parse_severity(it->second);
-      const bool on = config.select.empty() ? r.enabled_by_default : named(r, config.select);
-      if ((on || named(r, config.enable)) && !named(r, config.disable)) run.push_back(&r);
+    for (const auto& r : rules_) {
+      if (rule_selected(r, config.select, config.enable, config.disable)) run.push_back(&r);
     }
     results_ = rules::evaluate(graph_, run, 0);
-    SuppressOptions so;
-    so.inline_comments = config.inline_suppressions;
-    so.peers = config.peer_suppressions;
-    so.ignores = config.ignores;
-    so.today = today_utc();
+    const SuppressOptions so = suppress_options(config);
     apply_suppressions(graph_, results_.findings, run, so);
     if (pull_) {
       // A pulling client asks again when told that diagnostics changed.
@@ -401,28 +384,23 @@ class Server {
       const int severity = r.severity <= rules::RuleSeverity::High     ? 1
                            : r.severity == rules::RuleSeverity::Medium ? 2
                                                                        : 3;
-      std::string anchor = r.id;
-      std::transform(anchor.begin(), anchor.end(), anchor.begin(), ::tolower);
       out.push_back(
           {{"range",
             {{"start", lines.position(f.span.begin, utf16_)},
              {"end", lines.position(std::max(f.span.end, f.span.begin), utf16_)}}},
            {"severity", severity},
            {"code", r.id},
-           {"codeDescription", {{"href", opts_.docs_base_url + "#" + anchor}}},
+           {"codeDescription", {{"href", rule_help_uri(report_opts_, r)}}},
            {"source", "infralint"},
            {"message", "[" + std::string(rules::severity_name(r.severity)) + "] " + f.message}});
     }
     for (const auto& dg : graph_.diagnostics) {
       if (dg.path != rel || dg.start.line == 0) continue;
-      // Diagnostic columns are code points; find the byte offset on that line.
-      const size_t line = dg.start.line - 1;
-      size_t off = line < lines.starts.size() ? lines.starts[line] : d.text.size();
-      for (uint32_t col = 1; col < dg.start.column && off < d.text.size() && d.text[off] != '\n';
-           ++col) {
-        const auto c = static_cast<unsigned char>(d.text[off]);
-        off += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      }
+      // Diagnostic columns are code points: the loaded source converts them back to bytes.
+      const SourceFile* src = graph_.source(file);
+      const size_t off =
+          src ? src->offset_of(dg.start.line - 1, dg.start.column > 0 ? dg.start.column - 1 : 0)
+              : 0;
       const json at = lines.position(off, utf16_);
       out.push_back({{"range", {{"start", at}, {"end", at}}},
                      {"severity", dg.severity == Severity::Error     ? 1
@@ -497,7 +475,7 @@ class Server {
   }
 
   Channel& ch_;
-  const ServerOptions& opts_;
+  ReportOptions report_opts_;  // where rule documentation links point
   std::map<std::string, Document> docs_;
   std::string root_;
   bool utf16_ = true;
