@@ -354,7 +354,6 @@ Discovery discover(const DiscoverOptions& opt) {
   }
 
   std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
   std::vector<fs::path> canon;
   std::vector<bool> is_dir;
   for (const auto& p : paths) {

@@ -11,15 +11,11 @@
 #include <set>
 
 #include "engine/glob.hpp"
+#include "engine/text.hpp"
 
 namespace infralint {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::vector<std::string> split_ids(std::string_view s) {
   std::vector<std::string> out;
@@ -105,7 +101,7 @@ std::optional<size_t> comment_start(std::string_view line, bool slashes) {
 
 void parse_comment(std::string_view comment, Directive base, std::vector<Directive>& out) {
   const std::string c(comment);
-  const std::string l = lower(c);
+  const std::string l = ascii_lower(c);
   auto after = [&](const std::string& key) -> std::optional<std::string> {
     const size_t p = l.find(key);
     if (p == std::string::npos) return std::nullopt;
@@ -198,7 +194,7 @@ std::vector<Directive> scan_file(const SourceFile& src, uint32_t file, bool slas
 
 bool names_rule(const std::vector<std::string>& ids, const rules::Rule& r) {
   return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
-    return id == r.id || id == r.section || lower(id) == "all";
+    return id == r.id || id == r.section || ascii_lower(id) == "all";
   });
 }
 
@@ -208,7 +204,7 @@ bool names_peer(const Directive& d, const rules::Rule& r) {
   if (d.ids.empty()) return true;
   return std::any_of(d.ids.begin(), d.ids.end(), [&](const std::string& id) {
     return std::any_of(it->second.begin(), it->second.end(),
-                       [&](const std::string& p) { return lower(p) == lower(id); });
+                       [&](const std::string& p) { return ascii_lower(p) == ascii_lower(id); });
   });
 }
 
@@ -313,7 +309,9 @@ void apply_suppressions(Graph& g, std::vector<rules::Finding>& findings,
   for (auto& f : findings) {
     const Resource& res = g.resources[f.resource];
     const uint32_t line = f.file == kNoFile ? 0 : g.position(f.file, f.span.begin).line;
-    const auto headers = header_lines(g, res, f);
+    // The enclosing headers matter only where a comment could stand above them.
+    const bool commented = by_file.count(f.file) > 0 || by_file.count(res.file) > 0;
+    const auto headers = commented ? header_lines(g, res, f) : std::set<uint32_t>{};
     std::optional<rules::Suppression> best;
     auto offer = [&](rules::Suppression s) {
       // An active suppression beats an expired one; the first active one wins.

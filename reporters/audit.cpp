@@ -16,6 +16,12 @@ namespace {
 
 using json = nlohmann::json;
 
+// Compliance: passed / (passed + failed), none when nothing was judged.
+std::optional<double> ratio(size_t passed, size_t failed) {
+  if (passed + failed == 0) return std::nullopt;
+  return static_cast<double>(passed) / static_cast<double>(passed + failed);
+}
+
 struct Section {
   std::string id;
   std::string title;
@@ -23,10 +29,7 @@ struct Section {
   size_t resources = 0, passed = 0, failed = 0, unknown = 0;
   std::optional<double> previous;  // compliance in the previous scan
   std::vector<const json*> findings;
-  std::optional<double> compliance() const {
-    if (passed + failed == 0) return std::nullopt;
-    return static_cast<double>(passed) / static_cast<double>(passed + failed);
-  }
+  std::optional<double> compliance() const { return ratio(passed, failed); }
 };
 
 struct Audit {
@@ -34,10 +37,7 @@ struct Audit {
   size_t passed = 0, failed = 0, unknown = 0;
   std::optional<double> previous_overall;
   std::vector<const json*> added, fixed, accepted;
-  std::optional<double> overall() const {
-    if (passed + failed == 0) return std::nullopt;
-    return static_cast<double>(passed) / static_cast<double>(passed + failed);
-  }
+  std::optional<double> overall() const { return ratio(passed, failed); }
 };
 
 std::string str(const json& j, const char* key) {
@@ -67,11 +67,6 @@ Counts count(const json& scan) {
   return c;
 }
 
-std::optional<double> ratio(size_t passed, size_t failed) {
-  if (passed + failed == 0) return std::nullopt;
-  return static_cast<double>(passed) / static_cast<double>(passed + failed);
-}
-
 Audit build(const json& scan, const json* previous) {
   Audit a;
   const Counts now = count(scan);
@@ -94,6 +89,7 @@ Audit build(const json& scan, const json* previous) {
       if (str(r, "section") == id) s.rules.push_back(str(r, "id"));
     }
     if (s.rules.empty()) continue;
+    // The number of (rule, resource) pairs of this section in one of a scan's verdict lists.
     auto size = [&](const std::map<std::string, std::set<Pair>>& m) {
       auto it = m.find(id);
       return it == m.end() ? size_t{0} : it->second.size();
@@ -108,13 +104,7 @@ Audit build(const json& scan, const json* previous) {
       for (const auto& p : it->second) resources.insert(std::get<1>(p));
     }
     s.resources = resources.size();
-    if (before) {
-      auto sz = [&](const std::map<std::string, std::set<Pair>>& m) {
-        auto it = m.find(id);
-        return it == m.end() ? size_t{0} : it->second.size();
-      };
-      s.previous = ratio(sz(before->passed), sz(before->failed));
-    }
+    if (before) s.previous = ratio(size(before->passed), size(before->failed));
     for (const auto& f : scan["findings"]) {
       if (str(f, "section") == id) s.findings.push_back(&f);
     }
