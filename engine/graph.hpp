@@ -27,7 +27,8 @@ struct Diagnostic {
 struct FileEntry {
   std::string path;    // relative to the scan root, '/' separated
   std::string format;  // format name ("compose", "kubernetes", ...), "manifest" or ""
-  std::unique_ptr<SourceFile> source;  // null until read, and for files never read
+  // Null until read, and for files never read; shared with the loader's cache (ParseCache).
+  std::shared_ptr<const SourceFile> source;
 };
 
 // A normalized cross-format view of part of a resource (e.g. one container).

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "engine/parallel.hpp"
 #include "engine/paths.hpp"
@@ -24,6 +25,31 @@
 
 namespace infralint {
 
+// One file's parse: what it was parsed from, and what the slot received.
+struct ParseCache::Entry {
+  // The input: the file's discovered format, whether it was named, its index in the file table,
+  // and its text (hash and size) or, read from disk, its identity.
+  std::string input_format;
+  bool named = false;
+  uint32_t index = kNoFile;
+  size_t text_hash = 0, text_size = 0;
+  bool from_disk = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  timespec mtime{};
+  bool valid = false;
+  // The output.
+  std::shared_ptr<const SourceFile> source;
+  std::string format;
+  std::vector<yaml::Document> docs;  // compose files only: projects are built from them
+  std::shared_ptr<const terraform::ParsedFile> terraform;
+  ParseOutput out;
+};
+
+ParseCache::ParseCache() = default;
+ParseCache::~ParseCache() = default;
+
 namespace {
 
 struct Slot {
@@ -32,8 +58,10 @@ struct Slot {
   bool named = false;
   size_t order = 0;
   std::vector<yaml::Document> docs;
-  std::optional<terraform::ParsedFile> terraform;
+  std::shared_ptr<const terraform::ParsedFile> terraform;
   ParseOutput out;
+  ParseCache::Entry* cached = nullptr;
+  bool reused = false;  // restored from the cache
 };
 
 bool is_yaml_format(std::string_view f) {
@@ -108,7 +136,7 @@ void diag(Slot& s, const SourceFile* src, Severity sev, const std::string& path,
       Diagnostic{sev, path, src ? src->position(offset) : Position{}, std::move(msg)});
 }
 
-void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
+void read_and_parse(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   FileEntry& fe = g.files[index];
   std::string text;
   if (opt.use_stdin) {
@@ -130,7 +158,7 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     diag(s, nullptr, Severity::Warning, fe.path, 0, "binary file (holds NUL bytes): not scanned");
     return;
   }
-  fe.source = std::make_unique<SourceFile>(fe.path, std::move(text));
+  fe.source = std::make_shared<const SourceFile>(fe.path, std::move(text));
   const SourceFile& src = *fe.source;
   if (src.text().find_first_not_of(" \t\r\n") == std::string::npos) {
     diag(s, &src, Severity::Info, fe.path, 0, "empty file");
@@ -155,7 +183,8 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     return;
   }
   if (s.format == "terraform") {
-    s.terraform = terraform::parse_file(src, index, s.out.diagnostics);
+    s.terraform = std::make_shared<const terraform::ParsedFile>(
+        terraform::parse_file(src, index, s.out.diagnostics));
     return;
   }
   if (!is_yaml_format(s.format)) return;
@@ -213,6 +242,55 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
                               s.out);
   }
   // compose: built per project once every file is read.
+}
+
+bool same_identity(const ParseCache::Entry& e, const struct stat& st) {
+  return e.from_disk && e.dev == st.st_dev && e.ino == st.st_ino && e.size == st.st_size &&
+         e.mtime.tv_sec == st.st_mtim.tv_sec && e.mtime.tv_nsec == st.st_mtim.tv_nsec;
+}
+
+// Parses one file, or restores what parsing the same input gave last time.
+void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
+  ParseCache::Entry* e = s.cached;
+  if (!e || opt.use_stdin) return read_and_parse(opt, g, index, s);
+  const auto overlay = opt.overlays.find(s.abs);
+  const bool disk = overlay == opt.overlays.end();
+  struct stat st {};
+  const bool have_stat = disk && ::lstat(s.abs.c_str(), &st) == 0;
+  const size_t hash = disk ? 0 : std::hash<std::string_view>{}(overlay->second);
+  const bool same_input =
+      e->valid && e->input_format == s.format && e->named == s.named && e->index == index &&
+      (disk ? have_stat && same_identity(*e, st)
+            : !e->from_disk && e->text_hash == hash && e->text_size == overlay->second.size());
+  FileEntry& fe = g.files[index];
+  if (same_input) {
+    fe.source = e->source;
+    s.format = e->format;
+    s.docs = e->docs;
+    s.terraform = e->terraform;
+    s.out = e->out;
+    s.reused = true;
+    return;
+  }
+  e->input_format = s.format;
+  read_and_parse(opt, g, index, s);
+  e->named = s.named;
+  e->index = index;
+  e->from_disk = disk && have_stat;
+  e->valid = !disk || have_stat;
+  e->text_hash = hash;
+  e->text_size = disk ? 0 : overlay->second.size();
+  if (e->from_disk) {
+    e->dev = st.st_dev;
+    e->ino = st.st_ino;
+    e->size = st.st_size;
+    e->mtime = st.st_mtim;
+  }
+  e->source = fe.source;
+  e->format = s.format;
+  e->docs = s.format == "compose" ? s.docs : std::vector<yaml::Document>{};
+  e->terraform = s.terraform;
+  e->out = s.out;
 }
 
 bool is_default_compose(std::string_view name) {
@@ -322,6 +400,8 @@ LoadResult load(const LoadOptions& opt) {
         opt.discover.forced_type.empty() ? classify_by_name(name) : opt.discover.forced_type;
     if (format.empty()) format = std::string(kSniffYaml);
     disc.files.push_back(DiscoveredFile{name, "", format, true, 0});
+  } else if (opt.discovery) {
+    disc = *opt.discovery;
   } else {
     disc = discover(opt.discover);
   }
@@ -350,11 +430,29 @@ LoadResult load(const LoadOptions& opt) {
     }
     slots.push_back(std::move(s));
   }
+  if (opt.cache) {
+    // Entries of files no longer in the table go; every slot gets its own entry.
+    auto& files = opt.cache->files;
+    std::set<std::string> present;
+    for (auto& s : slots) {
+      if (s.abs.empty()) continue;
+      present.insert(s.abs);
+      auto& e = files[s.abs];
+      if (!e) e = std::make_unique<ParseCache::Entry>();
+      s.cached = e.get();
+    }
+    std::erase_if(files, [&](const auto& kv) { return !present.count(kv.first); });
+  }
 
   parallel_for(slots.size(), opt.jobs, [&](size_t i) {
     if (slots[i].format != "manifest") load_file(opt, g, static_cast<uint32_t>(i), slots[i]);
   });
   for (size_t i = 0; i < slots.size(); ++i) g.files[i].format = slots[i].format;
+  if (opt.cache) {
+    opt.cache->hits = static_cast<size_t>(
+        std::count_if(slots.begin(), slots.end(), [](const Slot& s) { return s.reused; }));
+    opt.cache->misses = opt.cache->files.size() - opt.cache->hits;
+  }
 
   std::vector<compose::Project> projects = compose_projects(opt, g, slots);
   std::vector<ParseOutput> project_out(projects.size());
@@ -364,11 +462,11 @@ LoadResult load(const LoadOptions& opt) {
   for (auto& s : slots) append(g, s.out);
   for (auto& o : project_out) append(g, o);
 
-  std::vector<terraform::ParsedFile> tf_files;
+  std::vector<std::shared_ptr<const terraform::ParsedFile>> tf_files;
   for (auto& s : slots) {
-    if (s.terraform) tf_files.push_back(std::move(*s.terraform));
+    if (s.terraform) tf_files.push_back(std::move(s.terraform));
   }
-  terraform::build(g, tf_files, opt.terraform);
+  terraform::build(g, tf_files, opt.terraform, opt.cache ? &opt.cache->terraform : nullptr);
 
   // One manifest resource per (ecosystem, directory), pointing at its first file.
   std::map<std::pair<std::string, std::string>, uint32_t> manifests;

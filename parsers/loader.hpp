@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "engine/discover.hpp"
@@ -11,6 +12,22 @@
 #include "parsers/yaml/yaml.hpp"
 
 namespace infralint {
+
+// What parsing each file produced, kept between loads of one workspace (the language server):
+// a file whose text (or, on disk, whose inode, size and modification time) is unchanged is not
+// parsed again, and Terraform root modules whose folders are unchanged are not evaluated again.
+// One cache per workspace; a load uses it from one thread at a time.
+class ParseCache {
+ public:
+  ParseCache();
+  ~ParseCache();
+  ParseCache(const ParseCache&) = delete;
+  ParseCache& operator=(const ParseCache&) = delete;
+  struct Entry;
+  std::map<std::string, std::unique_ptr<Entry>> files;  // by absolute path
+  terraform::Cache terraform;
+  size_t hits = 0, misses = 0;  // of the last load
+};
 
 struct LoadOptions {
   DiscoverOptions discover;
@@ -24,6 +41,9 @@ struct LoadOptions {
   std::string stdin_text;
   // Editors: the text of open buffers, by absolute path, read instead of the files on disk.
   std::map<std::string, std::string> overlays;
+  // Editors: what an earlier discover() found (files are not looked for again), and the cache.
+  const Discovery* discovery = nullptr;
+  ParseCache* cache = nullptr;
 };
 
 struct LoadResult {

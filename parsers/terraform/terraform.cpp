@@ -1,10 +1,12 @@
 #include "parsers/terraform/terraform.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -227,18 +229,26 @@ class Instance : public tf::Resolver {
 
 class Builder {
  public:
-  Builder(Graph& g, std::vector<ParsedFile>& files, const Options& opt) : g_(g), opt_(opt) {
-    for (auto& f : files) by_file_[f.file] = &f;
+  Builder(Graph& g, const std::vector<std::shared_ptr<const ParsedFile>>& files, const Options& opt,
+          Cache* cache)
+      : g_(g), opt_(opt), cache_(cache) {
+    for (const auto& f : files) by_file_[f->file] = f.get();
   }
   void run();
+  // Adds one root module's resources (copied when `keep`), edges and diagnostics to the graph.
+  void append(Cache::Root& root, bool keep);
 
   Graph& g_;
   const Options& opt_;
-  std::map<uint32_t, ParsedFile*> by_file_;
+  Cache* cache_;
+  std::map<uint32_t, const ParsedFile*> by_file_;
+  std::map<std::string, std::string> stamps_;  // folder -> its files and their generations
+  // Of the root being evaluated: the folders it read, and whether it read the disk.
+  std::map<std::string, std::string> touched_;
+  bool read_disk_ = false;
   std::map<std::string, std::unique_ptr<ModuleDir>> dirs_;  // by directory
   std::deque<ParsedFile> external_files_;
   std::deque<SourceFile> external_sources_;
-  std::vector<std::unique_ptr<Instance>> roots_;
   size_t total_instances_ = 0;
   bool total_cap_reported_ = false;
   std::string root_module_dir_;  // of the root being evaluated, for .terraform/modules
@@ -249,6 +259,8 @@ class Builder {
         Diagnostic{s, g_.files[file].path, g_.position(file, offset), std::move(msg)});
   }
   const ModuleDir* module_dir(const std::string& dir) {
+    auto stamp = stamps_.find(dir);
+    touched_[dir] = stamp == stamps_.end() ? std::string() : stamp->second;
     auto it = dirs_.find(dir);
     return it == dirs_.end() ? nullptr : it->second.get();
   }
@@ -263,6 +275,7 @@ std::string Instance::path_module() const {
 }
 
 std::optional<std::string> Instance::read_file(const std::string& path) {
+  b_.read_disk_ = true;
   // Confined to the scan root: a path that leaves it reads nothing.
   std::string rel = join_path("", path);
   if (rel.empty() || path.empty() || path[0] == '/') return std::nullopt;
@@ -1094,6 +1107,7 @@ void Builder::index_dir(ModuleDir& m, std::vector<const ParsedFile*> files) {
 }
 
 const ModuleDir* Builder::external_dir(const std::string& abs_dir) {
+  read_disk_ = true;
   auto it = dirs_.find("ext:" + abs_dir);
   if (it != dirs_.end()) return it->second.get();
   std::error_code ec;
@@ -1131,8 +1145,11 @@ const ModuleDir* Builder::external_dir(const std::string& abs_dir) {
 
 void Builder::run() {
   std::map<std::string, std::vector<const ParsedFile*>> by_dir;
-  for (const auto& [file, pf] : by_file_)
-    by_dir[std::string(path_dir(g_.files[file].path))].push_back(pf);
+  for (const auto& [file, pf] : by_file_) {
+    const std::string dir(path_dir(g_.files[file].path));
+    by_dir[dir].push_back(pf);
+    stamps_[dir] += std::to_string(file) + ":" + std::to_string(pf->generation) + ";";
+  }
   for (auto& [dir, files] : by_dir) {
     auto m = std::make_unique<ModuleDir>();
     m->dir = dir;
@@ -1162,6 +1179,22 @@ void Builder::run() {
         m->outputs.empty() && m->locals.empty() && m->providers.empty()) {
       continue;  // only tfvars, or empty files
     }
+    if (cache_) {
+      auto it = cache_->roots.find(dir);
+      if (it != cache_->roots.end() &&
+          std::all_of(it->second.folders.begin(), it->second.folders.end(), [&](const auto& f) {
+            auto now = stamps_.find(f.first);
+            return f.second == (now == stamps_.end() ? std::string() : now->second);
+          })) {
+        append(it->second, true);
+        continue;
+      }
+    }
+    touched_.clear();
+    read_disk_ = !opt_.var_files.empty();
+    module_dir(dir);
+    const size_t diagnostics_before = g_.diagnostics.size();
+    const size_t instances_before = total_instances_;
     root_module_dir_ = dir;
     auto inst = std::make_unique<Instance>(*this, *m, "", dir.empty() ? "" : dir + ":", 0,
                                            std::vector<std::string>{dir}, kNoFile, Span{});
@@ -1224,17 +1257,47 @@ void Builder::run() {
       inst->set_var(name, std::move(v));
     }
     inst->evaluate_all();
-    roots_.push_back(std::move(inst));
+    Cache::Root out;
+    {
+      Graph local;
+      inst->emit(local);
+      out.resources = std::move(local.resources);
+      out.edges = std::move(local.edges);
+    }
+    out.folders = std::move(touched_);
+    out.instances = total_instances_ - instances_before;
+    out.diagnostics.assign(g_.diagnostics.begin() + static_cast<ptrdiff_t>(diagnostics_before),
+                           g_.diagnostics.end());
+    g_.diagnostics.resize(diagnostics_before);
+    if (cache_ && !read_disk_) {
+      append(cache_->roots[dir] = std::move(out), true);
+    } else {
+      if (cache_) cache_->roots.erase(dir);
+      append(out, false);
+    }
   }
-  for (auto& r : roots_) r->emit(g_);
+}
+
+void Builder::append(Cache::Root& root, bool keep) {
+  const auto base = static_cast<uint32_t>(g_.resources.size());
+  if (keep) {
+    g_.resources.insert(g_.resources.end(), root.resources.begin(), root.resources.end());
+  } else {
+    std::move(root.resources.begin(), root.resources.end(), std::back_inserter(g_.resources));
+  }
+  for (const auto& e : root.edges) g_.add_edge(base + e.from, base + e.to, e.kind);
+  g_.diagnostics.insert(g_.diagnostics.end(), root.diagnostics.begin(), root.diagnostics.end());
+  total_instances_ += root.instances;
 }
 
 }  // namespace
 
 ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
                       std::vector<Diagnostic>& diagnostics) {
+  static std::atomic<uint64_t> generations{0};
   ParsedFile f;
   f.file = file_index;
+  f.generation = ++generations;
   const std::string name = std::string(path_base(source.path()));
   if (is_json(name)) {
     f.ast = hcl::parse_json(source, file_index, diagnostics, is_tfvars(name));
@@ -1245,8 +1308,9 @@ ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
   return f;
 }
 
-void build(Graph& graph, std::vector<ParsedFile>& files, const Options& options) {
-  Builder b(graph, files, options);
+void build(Graph& graph, const std::vector<std::shared_ptr<const ParsedFile>>& files,
+           const Options& options, Cache* cache) {
+  Builder b(graph, files, options, cache);
   b.run();
 }
 

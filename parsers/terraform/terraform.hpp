@@ -3,6 +3,8 @@
 // addresses and reference edges. Everything that cannot be known offline is unknown.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,12 +26,29 @@ struct Options {
 
 struct ParsedFile {
   uint32_t file = kNoFile;
+  uint64_t generation = 0;  // changes whenever the file is parsed again (see Cache)
   hcl::File ast;
 };
 
+// What evaluating each root module produced, kept between builds by a caller that builds the
+// same workspace again and again (the language server): a root module whose folders (its own and
+// every local module it called) hold the same files of the same generations is not evaluated
+// again. A root that read anything from disk (file(), a fetched or outside module) always is.
+struct Cache {
+  struct Root {
+    std::map<std::string, std::string> folders;  // folder -> its files' stamp when evaluated
+    std::vector<Resource> resources;
+    std::vector<Edge> edges;  // between `resources`, by their index there
+    std::vector<Diagnostic> diagnostics;
+    size_t instances = 0;
+  };
+  std::map<std::string, Root> roots;  // by root module folder
+};
+
 // Builds every root module of the scan into the graph. `files` are the parsed Terraform files
-// of the scan (configuration and tfvars); diagnostics go to the graph.
-void build(Graph& graph, std::vector<ParsedFile>& files, const Options& options);
+// of the scan (configuration and tfvars); diagnostics go to the graph. `cache` is optional.
+void build(Graph& graph, const std::vector<std::shared_ptr<const ParsedFile>>& files,
+           const Options& options, Cache* cache = nullptr);
 
 // Parses one Terraform file by its name (native or JSON syntax, configuration or tfvars).
 ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
