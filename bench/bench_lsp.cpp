@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
   }
   char tmpl[] = "/tmp/infralint-bench-lsp-XXXXXX";
   const fs::path ws = fs::canonical(mkdtemp(tmpl));
-  for (const char* dir : {"awesome-compose", "kubernetes-examples", "terraform-aws-vpc"})
+  for (const char* dir : {"awesome-compose", "kubernetes-examples"})
     fs::copy(fs::path(corpus) / dir, ws / dir, fs::copy_options::recursive);
   write(ws / "platform/main.tf", terraform_file());
   write(ws / "platform/apps.yaml", kubernetes_file());

@@ -96,7 +96,7 @@ Environment environment_of(const Graph& g, const Resource& r) {
   return found;
 }
 
-std::vector<Environment> environments_of(const Graph& g) {
+std::vector<Environment> environments_of(const Graph& g, const std::vector<bool>* files) {
   std::vector<std::pair<std::unique_ptr<IgnoreRules>, Environment>> configured;
   for (const auto& [glob, env] : g.environment_paths) {
     auto m = std::make_unique<IgnoreRules>();
@@ -107,6 +107,10 @@ std::vector<Environment> environments_of(const Graph& g) {
   out.reserve(g.resources.size());
   for (const auto& r : g.resources) {
     Environment e = Environment::Unknown;
+    if (files && (r.file >= files->size() || !(*files)[r.file])) {
+      out.push_back(e);
+      continue;
+    }
     if (r.file < g.files.size()) {
       for (const auto& [m, env] : configured) {
         if (m->match(g.files[r.file].path, false) == IgnoreRules::Match::Ignored) {

@@ -16,7 +16,8 @@ std::string_view environment_name(Environment e);
 Environment environment_of_text(std::string_view text);
 Environment environment_of(const Graph& g, const Resource& r);
 // Every resource's environment; the configuration's paths (Graph::environment_paths) decide
-// first (DECISIONS.md 8: the config overrides tags and paths).
-std::vector<Environment> environments_of(const Graph& g);
+// first (DECISIONS.md 8: the config overrides tags and paths). With `files`, only the resources
+// of those files (by file index) are looked at; the others are Unknown.
+std::vector<Environment> environments_of(const Graph& g, const std::vector<bool>* files = nullptr);
 
 }  // namespace infralint

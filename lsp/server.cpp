@@ -4,24 +4,24 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "engine/config.hpp"
-#include "engine/rules/evaluate.hpp"
-#include "engine/rules/rule.hpp"
-#include "engine/suppress.hpp"
 #include "engine/text.hpp"
-#include "parsers/loader.hpp"
+#include "lsp/workspace.hpp"
 #include "reporters/report.hpp"
 
 namespace infralint::lsp {
@@ -66,10 +66,9 @@ class Channel {
     }
   }
 
-  // True when a message (or part of one) is already waiting: fold it in before judging.
-  bool pending() { return buf_.find("\r\n\r\n") != std::string::npos || fill(0); }
-
+  // Both threads write: one message at a time.
   void write(const json& j) {
+    std::lock_guard lock(write_mu_);
     const std::string body = j.dump(-1, ' ', false, json::error_handler_t::replace);
     const std::string msg = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     size_t off = 0;
@@ -95,6 +94,7 @@ class Channel {
 
   int in_, out_;
   std::string buf_;
+  std::mutex write_mu_;
 };
 
 // ---- URIs and positions ----------------------------------------------------------------------
@@ -164,9 +164,13 @@ struct Document {
   std::string path;  // canonical absolute path
   std::string text;
   int version = 0;
-  json published = json::array();
+  json published;  // the diagnostics last published (push mode)
+  int published_version = -1;
 };
 
+// The main thread reads messages and keeps the open documents; a worker judges the workspace
+// whenever something changed, at once (no debounce timer), and folds every change that arrived
+// during a run into the next one. Published results are immutable Judgements.
 class Server {
  public:
   Server(Channel& ch, const ServerOptions& o) : ch_(ch) {
@@ -174,26 +178,36 @@ class Server {
   }
 
   int run() {
+    std::thread worker([this] { work(); });
     while (auto body = ch_.read()) {
       handle(*body);
       if (exit_) break;
-      // Judge once the input is drained: changes that arrived meanwhile fold into one run.
-      if (dirty_ && initialized_ && !ch_.pending()) judge();
     }
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    worker.join();
     return shutdown_ ? 0 : 1;
   }
 
  private:
-  void log(const std::string& text) {
+  void log(const std::string& text, int type = 3) {
     ch_.write({{"jsonrpc", "2.0"},
                {"method", "window/logMessage"},
-               {"params", {{"type", 3}, {"message", "infralint: " + text}}}});
+               {"params", {{"type", type}, {"message", "infralint: " + text}}}});
   }
   void reply(const json& id, json result) {
     ch_.write({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
   }
   void fail(const json& id, int code, const std::string& message) {
     ch_.write({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+  }
+  // Something the next run must see; the caller holds mu_.
+  void changed() {
+    dirty_ = true;
+    wake_.notify_one();
   }
 
   void handle(const std::string& body) {
@@ -207,13 +221,9 @@ class Server {
     const json id = m.contains("id") ? m["id"] : json();
     const json params = m.value("params", json::object());
     try {
-      if (method.empty()) return;  // a response to one of our requests
+      if (method.empty()) return response(m);  // to one of our requests
       if (method == "initialize") return initialize(id, params);
-      if (method == "initialized") {
-        initialized_ = true;
-        dirty_ = true;
-        return;
-      }
+      if (method == "initialized") return initialized();
       if (method == "shutdown") {
         shutdown_ = true;
         return reply(id, nullptr);
@@ -226,41 +236,59 @@ class Server {
       if (method == "textDocument/didOpen") return did_open(params);
       if (method == "textDocument/didChange") return did_change(params);
       if (method == "textDocument/didClose") return did_close(params);
-      if (method == "textDocument/didSave" || method == "workspace/didChangeWatchedFiles" ||
-          method == "workspace/didChangeConfiguration") {
-        dirty_ = true;
-        return;
+      if (method == "textDocument/didSave") return did_save(params);
+      if (method == "workspace/didChangeWatchedFiles") return watched(params);
+      if (method == "workspace/didChangeConfiguration") {
+        std::lock_guard lock(mu_);
+        return changed();
       }
       if (method == "textDocument/diagnostic") return pull(id, params);
       if (method == "textDocument/hover") return hover(id, params);
       if (method == "textDocument/codeAction") return code_action(id, params);
-      if (method == "$/cancelRequest" || method == "$/setTrace") return;
+      if (method == "$/cancelRequest") return cancel(params);
+      if (method == "$/setTrace") {
+        trace_ = params.value("value", "off") != "off";
+        return;
+      }
       if (!id.is_null()) fail(id, -32601, "method not found: " + method);
     } catch (const std::exception& e) {
       if (!id.is_null()) fail(id, -32603, std::string("internal error: ") + e.what());
-      log(std::string("error while handling ") + method + ": " + e.what());
+      log(std::string("error while handling ") + method + ": " + e.what(), 1);
     }
   }
 
   void initialize(const json& id, const json& p) {
     const json caps = p.value("capabilities", json::object());
+    auto cap = [&](std::initializer_list<const char*> path) {
+      const json* c = &caps;
+      for (const char* k : path) {
+        if (!c->is_object() || !c->contains(k)) return json();
+        c = &(*c)[k];
+      }
+      return *c;
+    };
     // positionEncoding: utf-8 preferred, utf-16 otherwise (DECISIONS.md 3).
     utf16_ = true;
-    if (caps.contains("general") && caps["general"].contains("positionEncodings")) {
-      for (const auto& e : caps["general"]["positionEncodings"]) {
-        if (e == "utf-8") utf16_ = false;
-      }
+    for (const auto& e : cap({"general", "positionEncodings"})) {
+      if (e == "utf-8") utf16_ = false;
     }
-    pull_ = caps.contains("textDocument") && caps["textDocument"].contains("diagnostic");
-    refresh_ = caps.contains("workspace") && caps["workspace"].contains("diagnostics") &&
-               caps["workspace"]["diagnostics"].value("refreshSupport", false);
+    pull_ = !cap({"textDocument", "diagnostic"}).is_null();
+    refresh_ = cap({"workspace", "diagnostics", "refreshSupport"}) == true;
+    progress_ = cap({"window", "workDoneProgress"}) == true;
+    watch_ = cap({"workspace", "didChangeWatchedFiles", "dynamicRegistration"}) == true;
+    trace_ = p.value("trace", "off") != "off";
+    std::string root;
     if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array() &&
         !p["workspaceFolders"].empty()) {
-      root_ = uri_to_path(p["workspaceFolders"][0].value("uri", ""));
+      root = uri_to_path(p["workspaceFolders"][0].value("uri", ""));
     } else if (p.contains("rootUri") && p["rootUri"].is_string()) {
-      root_ = uri_to_path(p["rootUri"].get<std::string>());
+      root = uri_to_path(p["rootUri"].get<std::string>());
     } else if (p.contains("rootPath") && p["rootPath"].is_string()) {
-      root_ = uri_to_path(p["rootPath"].get<std::string>());
+      root = uri_to_path(p["rootPath"].get<std::string>());
+    }
+    if (!root.empty()) {
+      std::lock_guard lock(mu_);
+      workspace_ = std::make_unique<Workspace>(root);
     }
     json capabilities = {{"positionEncoding", utf16_ ? "utf-16" : "utf-8"},
                          {"textDocumentSync",
@@ -276,6 +304,56 @@ class Server {
                {"serverInfo", {{"name", "infralint"}, {"version", INFRALINT_GIT_DESCRIBE}}}});
   }
 
+  // The workspace loads in the background at once; the client sees it as work done progress.
+  void initialized() {
+    if (watch_) {
+      json watchers = json::array();
+      for (const char* glob :
+           {"**/*.{tf,tofu,tfvars,json,yaml,yml}", "**/*{Dockerfile,dockerfile,Containerfile}*",
+            "**/{.env,.gitignore,.dockerignore,go.mod,Gemfile,pom.xml,Cargo.toml}"})
+        watchers.push_back({{"globPattern", glob}});
+      ch_.write({{"jsonrpc", "2.0"},
+                 {"id", "watch"},
+                 {"method", "client/registerCapability"},
+                 {"params",
+                  {{"registrations",
+                    {{{"id", "infralint-watch"},
+                      {"method", "workspace/didChangeWatchedFiles"},
+                      {"registerOptions", {{"watchers", watchers}}}}}}}}});
+    }
+    std::lock_guard lock(mu_);
+    if (progress_) {
+      ch_.write({{"jsonrpc", "2.0"},
+                 {"id", "progress"},
+                 {"method", "window/workDoneProgress/create"},
+                 {"params", {{"token", kProgressToken}}}});
+    }
+    initialized_ = true;
+    changed();
+  }
+
+  // Responses to our requests: the progress token exists once the client says so.
+  void response(const json& m) {
+    if (m.value("id", json()) != "progress" || m.contains("error")) return;
+    std::lock_guard lock(mu_);
+    progress({{"kind", "begin"}, {"title", "infralint"}, {"message", "loading the workspace"}});
+    progress_begun_ = true;
+    if (loaded_) progress_end();
+  }
+  void progress(json value) {
+    ch_.write({{"jsonrpc", "2.0"},
+               {"method", "$/progress"},
+               {"params", {{"token", kProgressToken}, {"value", std::move(value)}}}});
+  }
+  void progress_end() {
+    const Judgement* j = current_.get();
+    progress({{"kind", "end"},
+              {"message", j ? std::to_string(j->graph.files.size()) + " files, " +
+                                  std::to_string(j->results.findings.size()) + " findings"
+                            : std::string("no workspace")}});
+    progress_begun_ = false;
+  }
+
   Document* doc(const json& p) {
     const std::string uri = p.value("textDocument", json::object()).value("uri", "");
     auto it = docs_.find(uri);
@@ -289,15 +367,17 @@ class Server {
     d.path = uri_to_path(d.uri);
     d.text = td.value("text", "");
     d.version = td.value("version", 0);
-    if (root_.empty()) root_ = fs::path(d.path).parent_path().string();
+    std::lock_guard lock(mu_);
+    if (!workspace_) workspace_ = std::make_unique<Workspace>(fs::path(d.path).parent_path());
     docs_[d.uri] = std::move(d);
-    dirty_ = true;
+    changed();
   }
 
   void did_change(const json& p) {
+    std::lock_guard lock(mu_);
     Document* d = doc(p);
     if (!d) return;
-    d->version = p.at("textDocument").value("version", d->version);
+    d->version = p.at("textDocument").value("version", d->version + 1);
     for (const auto& c : p.value("contentChanges", json::array())) {
       if (!c.contains("range")) {
         d->text = c.value("text", "");
@@ -309,10 +389,11 @@ class Server {
       const size_t b = lines.offset(r["end"]["line"], r["end"]["character"], utf16_);
       d->text.replace(a, b >= a ? b - a : 0, c.value("text", ""));
     }
-    dirty_ = true;
+    changed();
   }
 
   void did_close(const json& p) {
+    std::lock_guard lock(mu_);
     Document* d = doc(p);
     if (!d) return;
     if (!pull_) {
@@ -321,37 +402,78 @@ class Server {
                  {"params", {{"uri", d->uri}, {"diagnostics", json::array()}}}});
     }
     docs_.erase(d->uri);
-    dirty_ = true;
+    changed();
   }
 
-  // The workspace, with open buffers over the files on disk, judged by every rule.
-  void judge() {
-    dirty_ = false;
-    if (root_.empty()) return;
-    Config config;
-    const std::string config_path = find_config(root_);
-    if (!config_path.empty()) {
-      std::vector<ConfigError> errors;
-      if (auto c = load_config(config_path, errors)) config = std::move(*c);
-      for (const auto& e : errors)
+  // A saved file the workspace did not know (a new one) makes it look for files again.
+  void did_save(const json& p) {
+    std::lock_guard lock(mu_);
+    Document* d = doc(p);
+    if (d && workspace_ && !workspace_->knows(d->path)) rediscover_ = true;
+    changed();
+  }
+
+  void watched(const json& p) {
+    std::lock_guard lock(mu_);
+    for (const auto& c : p.value("changes", json::array())) {
+      if (c.value("type", 2) != 2) rediscover_ = true;  // created or deleted
+    }
+    changed();
+  }
+
+  // ---- the worker ----
+
+  void work() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [&] { return stop_ || (dirty_ && initialized_); });
+      if (stop_) return;
+      dirty_ = false;
+      std::map<std::string, std::string> overlays;
+      std::map<std::string, int> versions;  // of the documents this run judges
+      for (const auto& [uri, d] : docs_) {
+        overlays[d.path] = d.text;
+        versions[uri] = d.version;
+      }
+      Workspace* ws = workspace_.get();
+      if (ws && rediscover_) ws->rediscover();
+      rediscover_ = false;
+      lock.unlock();
+      std::shared_ptr<const Judgement> j;
+      std::string error;
+      try {
+        if (ws) j = ws->judge(overlays);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      lock.lock();
+      if (!error.empty()) log("judging the workspace failed: " + error, 1);
+      if (!j) {
+        answer_pulls();
+        continue;
+      }
+      current_ = j;
+      for (const auto& e : j->config_errors)
         log(e.file + ":" + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + ": " +
-            e.message);
+                e.message,
+            2);
+      if (trace_) {
+        log("judged " + std::to_string(j->graph.files.size()) + " files (" +
+                std::to_string(j->parsed) + " parsed, " + std::to_string(j->reused) +
+                " reused) in " + std::to_string(j->milliseconds) + " ms",
+            4);
+      }
+      if (!loaded_) {
+        loaded_ = true;
+        if (progress_begun_) progress_end();
+      }
+      publish(versions);
+      answer_pulls();
     }
-    LoadOptions lo;
-    lo.discover.paths = {root_};
-    lo.discover.excludes = config.exclude;
-    for (const auto& [uri, d] : docs_) lo.overlays[d.path] = d.text;
-    LoadResult loaded = load(lo);
-    graph_ = std::move(loaded.graph);
-    graph_.environment_paths = config.environments;
-    rules_ = configured_builtins(config, graph_);
-    std::vector<const rules::Rule*> run;
-    for (const auto& r : rules_) {
-      if (rule_selected(r, config.select, config.enable, config.disable)) run.push_back(&r);
-    }
-    results_ = rules::evaluate(graph_, run, 0);
-    const SuppressOptions so = suppress_options(config);
-    apply_suppressions(graph_, results_.findings, run, so);
+  }
+
+  // Push mode: every open document this run judged whose diagnostics (or version) changed.
+  void publish(const std::map<std::string, int>& versions) {
     if (pull_) {
       // A pulling client asks again when told that diagnostics changed.
       if (refresh_) {
@@ -362,23 +484,56 @@ class Server {
       return;
     }
     for (auto& [uri, d] : docs_) {
-      json diags = diagnostics(d);
-      if (diags == d.published) continue;
+      auto v = versions.find(uri);
+      if (v == versions.end() || v->second != d.version) continue;  // the next run has it
+      json diags = diagnostics(*current_, d);
+      if (d.version == d.published_version && diags == d.published) continue;
       d.published = diags;
+      d.published_version = d.version;
       ch_.write({{"jsonrpc", "2.0"},
                  {"method", "textDocument/publishDiagnostics"},
                  {"params", {{"uri", d.uri}, {"version", d.version}, {"diagnostics", diags}}}});
     }
   }
 
-  // The diagnostics of one open document: its findings and its parse diagnostics.
-  json diagnostics(const Document& d) const {
+  // Pull requests wait for a run that saw every change made before them.
+  void answer_pulls() {
+    if (dirty_) return;
+    for (const auto& [id, uri] : pulls_) {
+      auto it = docs_.find(uri);
+      json items =
+          it != docs_.end() && current_ ? diagnostics(*current_, it->second) : json::array();
+      reply(id, {{"kind", "full"}, {"items", std::move(items)}});
+    }
+    pulls_.clear();
+  }
+
+  void pull(const json& id, const json& p) {
+    std::lock_guard lock(mu_);
+    pulls_.emplace_back(id, p.value("textDocument", json::object()).value("uri", ""));
+    if (!dirty_ && current_) answer_pulls();
+  }
+
+  void cancel(const json& p) {
+    std::lock_guard lock(mu_);
+    const json id = p.value("id", json());
+    auto it =
+        std::find_if(pulls_.begin(), pulls_.end(), [&](const auto& q) { return q.first == id; });
+    if (it == pulls_.end()) return;
+    fail(id, -32800, "request cancelled");
+    pulls_.erase(it);
+  }
+
+  // The diagnostics of one open document in a judgement: its findings and parse diagnostics.
+  json diagnostics(const Judgement& j, const Document& d) const {
     json out = json::array();
-    const std::string rel = fs::path(d.path).lexically_relative(graph_.root).generic_string();
-    const uint32_t file = graph_.file_index(rel);
-    if (file == kNoFile) return out;
-    const Lines lines(d.text);
-    for (const auto& f : results_.findings) {
+    const Graph& g = j.graph;
+    const std::string rel = fs::path(d.path).lexically_relative(g.root).generic_string();
+    const uint32_t file = g.file_index(rel);
+    const SourceFile* src = file == kNoFile ? nullptr : g.source(file);
+    if (!src) return out;
+    const Lines lines(src->text());  // the text that was judged
+    for (const auto& f : j.results.findings) {
       if (f.file != file || f.suppressed()) continue;
       const rules::Rule& r = *f.rule;
       const int severity = r.severity <= rules::RuleSeverity::High     ? 1
@@ -394,13 +549,11 @@ class Server {
            {"source", "infralint"},
            {"message", "[" + std::string(rules::severity_name(r.severity)) + "] " + f.message}});
     }
-    for (const auto& dg : graph_.diagnostics) {
+    for (const auto& dg : g.diagnostics) {
       if (dg.path != rel || dg.start.line == 0) continue;
       // Diagnostic columns are code points: the loaded source converts them back to bytes.
-      const SourceFile* src = graph_.source(file);
       const size_t off =
-          src ? src->offset_of(dg.start.line - 1, dg.start.column > 0 ? dg.start.column - 1 : 0)
-              : 0;
+          src->offset_of(dg.start.line - 1, dg.start.column > 0 ? dg.start.column - 1 : 0);
       const json at = lines.position(off, utf16_);
       out.push_back({{"range", {{"start", at}, {"end", at}}},
                      {"severity", dg.severity == Severity::Error     ? 1
@@ -413,25 +566,19 @@ class Server {
     return out;
   }
 
-  void pull(const json& id, const json& p) {
-    if (dirty_) judge();
-    const Document* d = doc(p);
-    reply(id, {{"kind", "full"}, {"items", d ? diagnostics(*d) : json::array()}});
-  }
-
   void hover(const json& id, const json& p) {
-    if (dirty_) judge();
+    std::lock_guard lock(mu_);
     const Document* d = doc(p);
-    if (!d) return reply(id, nullptr);
+    if (!d || !current_) return reply(id, nullptr);
     const json& pos = p.at("position");
     std::string text;
-    for (const auto& diag : diagnostics(*d)) {
+    for (const auto& diag : diagnostics(*current_, *d)) {
       const auto& r = diag["range"];
       const auto key = [](const json& x) {
         return std::make_pair(x["line"].get<long>(), x["character"].get<long>());
       };
       if (key(pos) < key(r["start"]) || key(r["end"]) < key(pos)) continue;
-      for (const auto& rule : rules_) {
+      for (const auto& rule : *current_->rules) {
         if (rule.id != diag["code"]) continue;
         text += (text.empty() ? "" : "\n\n---\n\n") + std::string("**") + rule.id + " " +
                 rule.name + "** (" + std::string(rules::severity_name(rule.severity)) +
@@ -446,6 +593,7 @@ class Server {
   // A quick fix per finding: an inline suppression above the line, with an empty reason to fill
   // in (until it is, it suppresses nothing: DECISIONS.md 19).
   void code_action(const json& id, const json& p) {
+    std::lock_guard lock(mu_);
     const Document* d = doc(p);
     json actions = json::array();
     if (d) {
@@ -474,21 +622,34 @@ class Server {
     reply(id, actions);
   }
 
+  static constexpr const char* kProgressToken = "infralint/load";
+
   Channel& ch_;
   ReportOptions report_opts_;  // where rule documentation links point
-  std::map<std::string, Document> docs_;
-  std::string root_;
+  // Set by initialize, read by both threads afterwards.
   bool utf16_ = true;
   bool pull_ = false;
   bool refresh_ = false;
-  bool initialized_ = false;
-  bool dirty_ = false;
+  bool progress_ = false;
+  bool watch_ = false;
+  std::atomic<bool> trace_ = false;
+  // The main thread's own.
   bool shutdown_ = false;
   bool exit_ = false;
+  // Shared between the main thread and the worker, under mu_.
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::unique_ptr<Workspace> workspace_;
+  std::map<std::string, Document> docs_;
+  std::vector<std::pair<json, std::string>> pulls_;  // waiting textDocument/diagnostic requests
+  std::shared_ptr<const Judgement> current_;
+  bool initialized_ = false;
+  bool dirty_ = false;
+  bool rediscover_ = false;
+  bool stop_ = false;
+  bool loaded_ = false;
+  bool progress_begun_ = false;
   unsigned requests_ = 0;
-  Graph graph_;
-  std::vector<rules::Rule> rules_;
-  rules::Results results_;
 };
 
 }  // namespace

@@ -249,6 +249,13 @@ bool same_identity(const ParseCache::Entry& e, const struct stat& st) {
          e.mtime.tv_sec == st.st_mtim.tv_sec && e.mtime.tv_nsec == st.st_mtim.tv_nsec;
 }
 
+void set_identity(ParseCache::Entry& e, const struct stat& st) {
+  e.dev = st.st_dev;
+  e.ino = st.st_ino;
+  e.size = st.st_size;
+  e.mtime = st.st_mtim;
+}
+
 // Parses one file, or restores what parsing the same input gave last time.
 void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   ParseCache::Entry* e = s.cached;
@@ -258,18 +265,35 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   struct stat st {};
   const bool have_stat = disk && ::lstat(s.abs.c_str(), &st) == 0;
   const size_t hash = disk ? 0 : std::hash<std::string_view>{}(overlay->second);
-  const bool same_input =
-      e->valid && e->input_format == s.format && e->named == s.named && e->index == index &&
-      (disk ? have_stat && same_identity(*e, st)
-            : !e->from_disk && e->text_hash == hash && e->text_size == overlay->second.size());
+  const bool same_file =
+      e->valid && e->input_format == s.format && e->named == s.named && e->index == index;
+  // The same text: by identity on disk, by hash for a buffer, and byte for byte when a buffer
+  // replaces the file (an editor opening it) or the file replaces a closed buffer.
+  auto same_text = [&] {
+    if (disk) {
+      if (!have_stat) return false;
+      if (same_identity(*e, st)) return true;
+      if (!e->source) return false;
+      std::string text, error;
+      bool too_big = false;
+      return read_file(s.abs, opt.max_file_size, text, error, too_big) && text == e->source->text();
+    }
+    if (e->from_disk) return e->source && e->source->text() == overlay->second;
+    return e->text_hash == hash && e->text_size == overlay->second.size();
+  };
   FileEntry& fe = g.files[index];
-  if (same_input) {
+  if (same_file && same_text()) {
     fe.source = e->source;
     s.format = e->format;
     s.docs = e->docs;
     s.terraform = e->terraform;
     s.out = e->out;
     s.reused = true;
+    // What the text is known by from now on.
+    e->from_disk = disk;
+    e->text_hash = hash;
+    e->text_size = disk ? 0 : overlay->second.size();
+    if (disk) set_identity(*e, st);
     return;
   }
   e->input_format = s.format;
@@ -280,12 +304,7 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   e->valid = !disk || have_stat;
   e->text_hash = hash;
   e->text_size = disk ? 0 : overlay->second.size();
-  if (e->from_disk) {
-    e->dev = st.st_dev;
-    e->ino = st.st_ino;
-    e->size = st.st_size;
-    e->mtime = st.st_mtim;
-  }
+  if (e->from_disk) set_identity(*e, st);
   e->source = fe.source;
   e->format = s.format;
   e->docs = s.format == "compose" ? s.docs : std::vector<yaml::Document>{};

@@ -606,12 +606,14 @@ class RuleRunner {
  public:
   RuleRunner(const Graph& g, const Rule& rule,
              const std::unordered_map<std::string, std::vector<uint32_t>>& by_type,
-             const Connections& connections, const std::vector<Environment>& environments)
+             const Connections& connections, const std::vector<Environment>& environments,
+             const std::vector<bool>* files)
       : g_(g),
         rule_(rule),
         by_type_(by_type),
         connections_(connections),
-        environments_(environments) {}
+        environments_(environments),
+        files_(files) {}
 
   void run(Results& out);
 
@@ -661,6 +663,7 @@ class RuleRunner {
   const std::unordered_map<std::string, std::vector<uint32_t>>& by_type_;
   const Connections& connections_;
   const std::vector<Environment>& environments_;
+  const std::vector<bool>* files_;  // judge only these files' resources (null: all)
 };
 
 Tri RuleRunner::attribute(const Condition& c, uint32_t r, const Value& root, Evidence& ev) {
@@ -1147,6 +1150,7 @@ void RuleRunner::run(Results& out) {
   }
   for (uint32_t r : subjects) {
     const Resource& res = g_.resources[r];
+    if (files_ && (res.file >= files_->size() || !(*files_)[res.file])) continue;
     if (rule_.facet.empty()) {
       const Facet* pod = res.type != "Pod" ? pod_view(res) : nullptr;
       const bool judged_as_pod =
@@ -1164,14 +1168,15 @@ void RuleRunner::run(Results& out) {
 
 }  // namespace
 
-Results evaluate(const Graph& g, const std::vector<const Rule*>& rules, unsigned jobs) {
+Results evaluate(const Graph& g, const std::vector<const Rule*>& rules, unsigned jobs,
+                 const std::vector<bool>* files) {
   std::unordered_map<std::string, std::vector<uint32_t>> by_type;
   for (uint32_t i = 0; i < g.resources.size(); ++i) by_type[g.resources[i].type].push_back(i);
   const Connections connections(g);
-  const std::vector<Environment> environments = environments_of(g);
+  const std::vector<Environment> environments = environments_of(g, files);
   std::vector<Results> per_rule(rules.size());
   parallel_for(rules.size(), jobs, [&](size_t i) {
-    RuleRunner(g, *rules[i], by_type, connections, environments).run(per_rule[i]);
+    RuleRunner(g, *rules[i], by_type, connections, environments, files).run(per_rule[i]);
   });
   Results out;
   for (auto& r : per_rule) {

@@ -48,7 +48,11 @@ struct Results {
   std::vector<Verdict> unknown;
 };
 
-Results evaluate(const Graph& graph, const std::vector<const Rule*>& rules, unsigned jobs);
+// `files` (optional, by file index): judge only the resources of these files; everything else in
+// the graph still counts as context (connections, aggregates, repository-wide obligations). The
+// language server judges the open documents this way.
+Results evaluate(const Graph& graph, const std::vector<const Rule*>& rules, unsigned jobs,
+                 const std::vector<bool>* files = nullptr);
 
 // One condition against one value (exposed for tests): Checkov's operator semantics.
 Tri apply_operator(const Condition& c, const Value& v);
