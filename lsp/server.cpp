@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -452,7 +453,8 @@ class Server {
         answer_pulls();
         continue;
       }
-      current_ = j;
+      // The judgement it replaces is freed once the results are out, outside the lock.
+      std::shared_ptr<const Judgement> previous = std::exchange(current_, j);
       for (const auto& e : j->config_errors)
         log(e.file + ":" + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + ": " +
                 e.message,
@@ -469,6 +471,9 @@ class Server {
       }
       publish(versions);
       answer_pulls();
+      lock.unlock();
+      previous.reset();
+      lock.lock();
     }
   }
 

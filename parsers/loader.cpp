@@ -410,22 +410,21 @@ void append(Graph& g, ParseOutput& out) {
 LoadResult load(const LoadOptions& opt) {
   LoadResult result;
   Graph& g = result.graph;
-  Discovery disc;
+  Discovery found;
   if (opt.use_stdin) {
     std::error_code ec;
-    disc.root = std::filesystem::current_path(ec).string();
+    found.root = std::filesystem::current_path(ec).string();
     std::string name = opt.stdin_name.empty() ? "stdin" : opt.stdin_name;
     std::string format =
         opt.discover.forced_type.empty() ? classify_by_name(name) : opt.discover.forced_type;
     if (format.empty()) format = std::string(kSniffYaml);
-    disc.files.push_back(DiscoveredFile{name, "", format, true, 0});
-  } else if (opt.discovery) {
-    disc = *opt.discovery;
-  } else {
-    disc = discover(opt.discover);
+    found.files.push_back(DiscoveredFile{name, "", format, true, 0});
+  } else if (!opt.discovery) {
+    found = discover(opt.discover);
   }
+  const Discovery& disc = opt.discovery && !opt.use_stdin ? *opt.discovery : found;
   g.root = disc.root;
-  g.diagnostics = std::move(disc.diagnostics);
+  g.diagnostics = disc.diagnostics;
   if (disc.usage_error) {
     result.usage_error = true;
     return result;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -285,7 +286,20 @@ void find_secrets(Graph& g) {
     }
   }
   if (found.empty()) return;
+  // A copy's value keeps the file it was written in. A resource parsed from one file holds only
+  // that file's values; Terraform resources gather theirs from Terraform files, compose services
+  // from compose files and the Dockerfiles they build (an inherited HEALTHCHECK).
+  std::set<std::string> formats;
+  for (const auto& [file, spans] : found) {
+    if (file < g.files.size()) formats.insert(g.files[file].format);
+  }
+  auto may_hold_copies = [&](const Resource& r) {
+    if (r.format == "terraform") return formats.count("terraform") > 0;
+    if (r.format == "compose") return formats.count("compose") + formats.count("dockerfile") > 0;
+    return found.count(r.file) > 0;
+  };
   for (auto& r : g.resources) {
+    if (!may_hold_copies(r)) continue;
     mark_copies(r.attributes, found);
     for (auto& f : r.facets) mark_copies(f.attributes, found);
   }
