@@ -62,6 +62,9 @@ struct Slot {
   ParseOutput out;
   ParseCache::Entry* cached = nullptr;
   bool reused = false;  // restored from the cache
+  // An open buffer's Terraform: keep its syntax tree, and reparse from the previous one.
+  bool keep_tree = false;
+  const terraform::ParsedFile* previous = nullptr;
 };
 
 bool is_yaml_format(std::string_view f) {
@@ -184,7 +187,7 @@ void read_and_parse(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   }
   if (s.format == "terraform") {
     s.terraform = std::make_shared<const terraform::ParsedFile>(
-        terraform::parse_file(src, index, s.out.diagnostics));
+        terraform::parse_file(src, index, s.out.diagnostics, s.keep_tree, s.previous));
     return;
   }
   if (!is_yaml_format(s.format)) return;
@@ -297,6 +300,8 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     return;
   }
   e->input_format = s.format;
+  s.keep_tree = !disk;
+  s.previous = same_file && e->terraform && e->source ? e->terraform.get() : nullptr;
   read_and_parse(opt, g, index, s);
   e->named = s.named;
   e->index = index;

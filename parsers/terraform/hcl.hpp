@@ -83,10 +83,22 @@ struct ParseOptions {
   size_t max_depth = 256;  // nested expressions and blocks
 };
 
+// A native-syntax file's syntax tree (tree-sitter's), kept to parse its next version
+// incrementally: the edit between the two texts is derived from them (their common prefix and
+// suffix), and only what it touched is parsed again.
+struct SyntaxTree;
+struct Incremental {
+  const SourceFile* previous_source = nullptr;  // the text `previous` was parsed from
+  std::shared_ptr<const SyntaxTree> previous;   // may be null: a full parse
+  std::shared_ptr<const SyntaxTree> tree;       // out: the tree of this parse
+};
+
 // Parses native syntax (.tf, .tofu, .tfvars). Syntax errors become diagnostics at the error
-// node; the rest of the file still yields what it can.
+// node; the rest of the file still yields what it can. With `incremental`, reparses from the
+// previous tree and keeps the new one.
 File parse_native(const SourceFile& source, uint32_t file_index,
-                  std::vector<Diagnostic>& diagnostics, const ParseOptions& options = {});
+                  std::vector<Diagnostic>& diagnostics, const ParseOptions& options = {},
+                  Incremental* incremental = nullptr);
 // Parses JSON syntax (.tf.json, .tofu.json, .tfvars.json); strings holding "${" are templates.
 File parse_json(const SourceFile& source, uint32_t file_index, std::vector<Diagnostic>& diagnostics,
                 bool is_tfvars, const ParseOptions& options = {});

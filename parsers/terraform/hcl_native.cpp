@@ -1,8 +1,10 @@
 // tree-sitter's HCL tree -> the hcl AST.
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 #include "parsers/terraform/hcl.hpp"
@@ -796,8 +798,51 @@ const Attribute* Body::attribute(std::string_view name) const {
   return nullptr;
 }
 
+struct SyntaxTree {
+  TSTree* tree;
+  explicit SyntaxTree(TSTree* t) : tree(t) {}
+  ~SyntaxTree() { ts_tree_delete(tree); }
+  SyntaxTree(const SyntaxTree&) = delete;
+  SyntaxTree& operator=(const SyntaxTree&) = delete;
+};
+
+namespace {
+
+TSPoint point_at(const std::string& text, uint32_t offset) {
+  uint32_t row = 0, line_start = 0;
+  for (const char* p = text.data();
+       (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + offset - p))); ++p) {
+    ++row;
+    line_start = static_cast<uint32_t>(p - text.data()) + 1;
+  }
+  return TSPoint{row, offset - line_start};
+}
+
+// The one edit that turns `before` into `after`: everything between their common prefix and
+// their common suffix was replaced.
+TSInputEdit edit_between(const std::string& before, const std::string& after) {
+  const size_t limit = std::min(before.size(), after.size());
+  size_t prefix = 0;
+  while (prefix < limit && before[prefix] == after[prefix]) ++prefix;
+  size_t suffix = 0;
+  while (suffix < limit - prefix &&
+         before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
+    ++suffix;
+  TSInputEdit e{};
+  e.start_byte = static_cast<uint32_t>(prefix);
+  e.old_end_byte = static_cast<uint32_t>(before.size() - suffix);
+  e.new_end_byte = static_cast<uint32_t>(after.size() - suffix);
+  e.start_point = point_at(before, e.start_byte);
+  e.old_end_point = point_at(before, e.old_end_byte);
+  e.new_end_point = point_at(after, e.new_end_byte);
+  return e;
+}
+
+}  // namespace
+
 File parse_native(const SourceFile& source, uint32_t file_index,
-                  std::vector<Diagnostic>& diagnostics, const ParseOptions& options) {
+                  std::vector<Diagnostic>& diagnostics, const ParseOptions& options,
+                  Incremental* incremental) {
   File f;
   f.file = file_index;
   f.source = &source;
@@ -835,7 +880,14 @@ File parse_native(const SourceFile& source, uint32_t file_index,
     b->stopped_at = state->current_byte_offset;
     return true;  // cancel
   };
-  TSTree* tree = ts_parser_parse_with_options(parser, nullptr, input, options_ts);
+  TSTree* old_tree = nullptr;
+  if (incremental && incremental->previous && incremental->previous_source) {
+    old_tree = ts_tree_copy(incremental->previous->tree);
+    const TSInputEdit edit = edit_between(incremental->previous_source->text(), source.text());
+    ts_tree_edit(old_tree, &edit);
+  }
+  TSTree* tree = ts_parser_parse_with_options(parser, old_tree, input, options_ts);
+  if (old_tree) ts_tree_delete(old_tree);
   if (budget.cancelled || !tree) {
     ts_parser_reset(parser);
     if (tree) ts_tree_delete(tree);
@@ -853,7 +905,11 @@ File parse_native(const SourceFile& source, uint32_t file_index,
     TSNode c = n_nodes[i];
     if (ts_node_symbol(c) == symbols().body) f.body = conv.body(c, 0);
   }
-  ts_tree_delete(tree);
+  if (incremental) {
+    incremental->tree = std::make_shared<const SyntaxTree>(tree);
+  } else {
+    ts_tree_delete(tree);
+  }
   return f;
 }
 

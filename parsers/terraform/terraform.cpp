@@ -1293,7 +1293,8 @@ void Builder::append(Cache::Root& root, bool keep) {
 }  // namespace
 
 ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
-                      std::vector<Diagnostic>& diagnostics) {
+                      std::vector<Diagnostic>& diagnostics, bool keep_tree,
+                      const ParsedFile* previous) {
   static std::atomic<uint64_t> generations{0};
   ParsedFile f;
   f.file = file_index;
@@ -1302,7 +1303,13 @@ ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
   if (is_json(name)) {
     f.ast = hcl::parse_json(source, file_index, diagnostics, is_tfvars(name));
   } else {
-    f.ast = hcl::parse_native(source, file_index, diagnostics);
+    hcl::Incremental inc;
+    if (previous && previous->tree) {
+      inc.previous = previous->tree;
+      inc.previous_source = previous->ast.source;
+    }
+    f.ast = hcl::parse_native(source, file_index, diagnostics, {}, keep_tree ? &inc : nullptr);
+    f.tree = std::move(inc.tree);
   }
   f.ast.source = &source;
   return f;

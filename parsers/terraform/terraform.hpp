@@ -28,6 +28,7 @@ struct ParsedFile {
   uint32_t file = kNoFile;
   uint64_t generation = 0;  // changes whenever the file is parsed again (see Cache)
   hcl::File ast;
+  std::shared_ptr<const hcl::SyntaxTree> tree;  // kept for an incremental reparse (native syntax)
 };
 
 // What evaluating each root module produced, kept between builds by a caller that builds the
@@ -51,7 +52,10 @@ void build(Graph& graph, const std::vector<std::shared_ptr<const ParsedFile>>& f
            const Options& options, Cache* cache = nullptr);
 
 // Parses one Terraform file by its name (native or JSON syntax, configuration or tfvars).
+// `keep_tree`: keep the syntax tree, so that the next version can be parsed incrementally from
+// this one (`previous`, whose ast.source must still be alive).
 ParsedFile parse_file(const SourceFile& source, uint32_t file_index,
-                      std::vector<Diagnostic>& diagnostics);
+                      std::vector<Diagnostic>& diagnostics, bool keep_tree = false,
+                      const ParsedFile* previous = nullptr);
 
 }  // namespace infralint::terraform
