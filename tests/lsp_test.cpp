@@ -1,107 +1,28 @@
-// The language server as editors run it: a subprocess speaking JSON-RPC over pipes.
+// The language server as editors run it (a subprocess speaking JSON-RPC over pipes) and in
+// this process (the protocol's corners), and its workspace model: incremental runs must give
+// what a fresh load gives.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 
 #include "helpers.hpp"
+#include "lsp/workspace.hpp"
+#include "lsp_client.hpp"
 
 namespace infralint {
 namespace {
 
 using json = nlohmann::json;
 
-class Client {
- public:
-  Client() {
-    int to[2], from[2];
-    EXPECT_EQ(pipe(to), 0);
-    EXPECT_EQ(pipe(from), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(to[0], 0);
-      dup2(from[1], 1);
-      close(to[1]);
-      close(from[0]);
-      execl(INFRALINT_BINARY, INFRALINT_BINARY, "lsp", "--stdio", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(to[0]);
-    close(from[1]);
-    in_ = to[1];
-    out_ = from[0];
+json got(const std::optional<json>& j) {
+  if (!j) {
+    ADD_FAILURE() << "the server did not send the expected message";
+    return json::object();
   }
-  ~Client() {
-    close(in_);
-    close(out_);
-    if (pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  void raw(const std::string& body) {
-    const std::string msg = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    ASSERT_EQ(write(in_, msg.data(), msg.size()), static_cast<ssize_t>(msg.size()));
-  }
-  void send(const json& j) { raw(j.dump()); }
-  int request(const std::string& method, const json& params) {
-    send({{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", method}, {"params", params}});
-    return id_;
-  }
-  void notify(const std::string& method, const json& params) {
-    send({{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
-  }
-  // The next message matching `want`, within 10 s.
-  json next(const std::function<bool(const json&)>& want) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < until) {
-      const size_t end = buf_.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        const size_t len = std::stoul(buf_.substr(buf_.find(':') + 1, end));
-        if (buf_.size() >= end + 4 + len) {
-          json j = json::parse(buf_.substr(end + 4, len));
-          buf_.erase(0, end + 4 + len);
-          if (want(j)) return j;
-          continue;
-        }
-      }
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, 200) <= 0) continue;
-      char tmp[65536];
-      const ssize_t n = read(out_, tmp, sizeof tmp);
-      if (n <= 0) break;
-      buf_.append(tmp, static_cast<size_t>(n));
-    }
-    ADD_FAILURE() << "no expected message";
-    return json();
-  }
-  json response(int id) {
-    return next(
-        [&](const json& j) { return j.contains("id") && j["id"] == id && !j.contains("method"); });
-  }
-  json diagnostics(const std::string& uri) {
-    return next([&](const json& j) {
-      return j.value("method", "") == "textDocument/publishDiagnostics" &&
-             j["params"]["uri"] == uri;
-    })["params"]["diagnostics"];
-  }
-  int wait_exit() {
-    int st = 0;
-    waitpid(pid_, &st, 0);
-    pid_ = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int in_ = -1, out_ = -1, id_ = 0;
-  std::string buf_;
-};
+  return *j;
+}
 
 std::vector<std::string> codes(const json& diags) {
   std::vector<std::string> out;
@@ -118,12 +39,14 @@ TEST(LanguageServer, CrossFileDiagnosticsHoverAndQuickFix) {
   const std::string root = std::filesystem::canonical(t.root()).string();
   const std::string compose = "file://" + root + "/docker-compose.yml";
   const std::string dockerfile = "file://" + root + "/api/Dockerfile";
-  Client c;
+  auto client = test::LspClient::spawn(INFRALINT_BINARY);
+  ASSERT_TRUE(client);
+  auto& c = *client;
   const int init =
       c.request("initialize",
                 {{"rootUri", "file://" + root},
                  {"capabilities", {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}}}}});
-  const json r = c.response(init);
+  const json r = got(c.response(init));
   EXPECT_EQ(r["result"]["capabilities"]["positionEncoding"], "utf-8");
   c.notify("initialized", json::object());
   c.notify("textDocument/didOpen",
@@ -132,7 +55,7 @@ TEST(LanguageServer, CrossFileDiagnosticsHoverAndQuickFix) {
               {"languageId", "yaml"},
               {"version", 1},
               {"text", "services:\n  api:\n    build: ./api\n    image: example/api:latest\n"}}}});
-  json d = c.diagnostics(compose);
+  json d = got(c.published(compose))["params"]["diagnostics"];
   EXPECT_EQ(codes(d), (std::vector<std::string>{"IL121", "IL201", "IL731"}));
   for (const auto& x : d) {
     if (x["code"] == "IL201") {
@@ -155,12 +78,12 @@ TEST(LanguageServer, CrossFileDiagnosticsHoverAndQuickFix) {
         {{{"range",
            {{"start", {{"line", 2}, {"character", 0}}}, {"end", {{"line", 2}, {"character", 0}}}}},
           {"text", "HEALTHCHECK CMD true\n"}}}}});
-  d = c.diagnostics(compose);
+  d = got(c.published(compose))["params"]["diagnostics"];
   EXPECT_EQ(codes(d), (std::vector<std::string>{"IL201", "IL731"}));
   // Hover on the finding, and the quick fix that inserts a suppression to fill in.
   const int h = c.request("textDocument/hover", {{"textDocument", {{"uri", compose}}},
                                                  {"position", {{"line", 3}, {"character", 14}}}});
-  EXPECT_NE(c.response(h)["result"]["contents"]["value"].get<std::string>().find("IL201"),
+  EXPECT_NE(got(c.response(h))["result"]["contents"]["value"].get<std::string>().find("IL201"),
             std::string::npos);
   json il201;
   for (const auto& x : d) {
@@ -169,18 +92,227 @@ TEST(LanguageServer, CrossFileDiagnosticsHoverAndQuickFix) {
   const int a = c.request("textDocument/codeAction", {{"textDocument", {{"uri", compose}}},
                                                       {"range", il201["range"]},
                                                       {"context", {{"diagnostics", {il201}}}}});
-  const json act = c.response(a)["result"][0];
+  const json act = got(c.response(a))["result"][0];
   EXPECT_EQ(act["edit"]["changes"][compose][0]["newText"],
             "    # infralint:ignore IL201 reason=\"\"\n");
   // Robust: malformed JSON and unknown methods get errors, and the server goes on.
   c.raw("{not json");
-  EXPECT_EQ(c.next([](const json& j) { return j.contains("error"); })["error"]["code"], -32700);
+  EXPECT_EQ(got(c.next([](const json& j) { return j.contains("error"); }))["error"]["code"],
+            -32700);
   const int u = c.request("textDocument/unknownThing", json::object());
-  EXPECT_EQ(c.response(u)["error"]["code"], -32601);
+  EXPECT_EQ(got(c.response(u))["error"]["code"], -32601);
   const int s = c.request("shutdown", nullptr);
   c.response(s);
   c.notify("exit", nullptr);
   EXPECT_EQ(c.wait_exit(), 0);
+}
+
+json open_params(const std::string& uri, const std::string& text, int version = 1) {
+  return {{"textDocument",
+           {{"uri", uri}, {"languageId", "yaml"}, {"version", version}, {"text", text}}}};
+}
+
+json range(int line, int start, int end) {
+  return {{"start", {{"line", line}, {"character", start}}},
+          {"end", {{"line", line}, {"character", end}}}};
+}
+
+const json* find_code(const json& diags, const std::string& code) {
+  for (const auto& d : diags) {
+    if (d["code"] == code) return &d;
+  }
+  return nullptr;
+}
+
+// A Pod whose image line holds a two-byte and a four-byte character before the image.
+constexpr const char* kPod =
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+    "    - {name: \"\xC3\xA9\xF0\x9F\x98\x80\", image: \"nginx:latest\"}\n";
+
+TEST(LanguageServer, InProcessUtf16ProgressIncrementalEditsAndErrors) {
+  test::TempTree t;
+  t.write("k8s/app.yaml", kPod);
+  const std::string root = std::filesystem::canonical(t.root()).string();
+  const std::string uri = "file://" + root + "/k8s/app.yaml";
+  auto client = test::LspClient::in_process();
+  ASSERT_TRUE(client);
+  auto& c = *client;
+  const int init = c.request("initialize", {{"rootUri", "file://" + root},
+                                            {"capabilities",
+                                             {{"general", {{"positionEncodings", {"utf-16"}}}},
+                                              {"window", {{"workDoneProgress", true}}}}}});
+  EXPECT_EQ(got(c.response(init))["result"]["capabilities"]["positionEncoding"], "utf-16");
+  c.notify("initialized", json::object());
+  // The first load reports progress: created, begun, ended (the client answers the creation).
+  const json end = got(c.next([](const json& j) {
+    return j.value("method", "") == "$/progress" && j["params"]["value"]["kind"] == "end";
+  }));
+  EXPECT_EQ(end["params"]["token"], "infralint/load");
+
+  c.notify("textDocument/didOpen", open_params(uri, kPod));
+  json d = got(c.published(uri, 1))["params"]["diagnostics"];
+  const json* il201 = find_code(d, "IL201");
+  ASSERT_TRUE(il201);
+  // 4 spaces, "- {name: \"" (10), é (1 unit), the emoji (2 units), "\", image: " (10): 27.
+  EXPECT_EQ((*il201)["range"]["start"], json({{"line", 6}, {"character", 27}}));
+
+  // Incremental edits in UTF-16 units after the emoji: "latest" (34..40) becomes a version.
+  c.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", uri}, {"version", 2}}},
+            {"contentChanges", {{{"range", range(6, 34, 40)}, {"text", "1.27"}}}}});
+  d = got(c.published(uri, 2))["params"]["diagnostics"];
+  EXPECT_FALSE(find_code(d, "IL201"));
+  EXPECT_TRUE(find_code(d, "IL512"));
+  // Two changes in one notification apply in order: back to "latest", then a second edit.
+  c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 3}}},
+                                      {"contentChanges",
+                                       {{{"range", range(6, 34, 38)}, {"text", "latest"}},
+                                        {{"range", range(3, 8, 11)}, {"text", "api"}}}}});
+  d = got(c.published(uri, 3))["params"]["diagnostics"];
+  ASSERT_TRUE(find_code(d, "IL201"));
+  EXPECT_NE(find_code(d, "IL908")->at("message").get<std::string>().find("Pod/default/api"),
+            std::string::npos);
+
+  // Broken input: a bad body, a bad notification, an unknown method; the server goes on.
+  c.raw("{x}");
+  EXPECT_EQ(got(c.next([](const json& j) { return j.contains("error"); }))["error"]["code"],
+            -32700);
+  c.notify("textDocument/didOpen", {{"textDocument", 5}});
+  const json logged =
+      got(c.next([](const json& j) { return j.value("method", "") == "window/logMessage"; }));
+  EXPECT_EQ(logged["params"]["type"], 1);
+  const int u = c.request("workspace/nothingHere", json::object());
+  EXPECT_EQ(got(c.response(u))["error"]["code"], -32601);
+  const int h = c.request("textDocument/hover", {{"textDocument", {{"uri", uri}}},
+                                                 {"position", {{"line", 6}, {"character", 30}}}});
+  EXPECT_NE(got(c.response(h))["result"]["contents"]["value"].get<std::string>().find("IL201"),
+            std::string::npos);
+
+  // After shutdown, requests are refused; exit ends the server with 0.
+  const int s = c.request("shutdown", nullptr);
+  got(c.response(s));
+  const int late = c.request("textDocument/hover", json::object());
+  EXPECT_EQ(got(c.response(late))["error"]["code"], -32600);
+  c.notify("exit", nullptr);
+  EXPECT_EQ(c.wait_exit(), 0);
+}
+
+TEST(LanguageServer, PullDiagnosticsAndCancellation) {
+  test::TempTree t;
+  t.write("k8s/app.yaml", kPod);
+  const std::string root = std::filesystem::canonical(t.root()).string();
+  const std::string uri = "file://" + root + "/k8s/app.yaml";
+  auto client = test::LspClient::in_process();
+  ASSERT_TRUE(client);
+  auto& c = *client;
+  const int init =
+      c.request("initialize", {{"rootUri", "file://" + root},
+                               {"capabilities",
+                                {{"general", {{"positionEncodings", {"utf-8"}}}},
+                                 {"textDocument", {{"diagnostic", json::object()}}}}}});
+  const json caps = got(c.response(init))["result"]["capabilities"];
+  EXPECT_TRUE(caps["diagnosticProvider"]["interFileDependencies"].get<bool>());
+  c.notify("initialized", json::object());
+  c.notify("textDocument/didOpen", open_params(uri, kPod));
+  const int p = c.request("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+  const json r = got(c.response(p))["result"];
+  EXPECT_EQ(r["kind"], "full");
+  const json* il201 = find_code(r["items"], "IL201");
+  ASSERT_TRUE(il201);
+  // utf-8: bytes. é is 2 and the emoji 4: 4 + 10 + 2 + 4 + 10 = 30.
+  EXPECT_EQ((*il201)["range"]["start"]["character"], 30);
+  // A pull cancelled while waiting for its run: answered once, with its result or -32800.
+  c.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", uri}, {"version", 2}}},
+            {"contentChanges", {{{"range", range(6, 37, 43)}, {"text", "1.27"}}}}});
+  const int q = c.request("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+  c.notify("$/cancelRequest", {{"id", q}});
+  const json answer = got(c.response(q));
+  if (answer.contains("error")) {
+    EXPECT_EQ(answer["error"]["code"], -32800);
+  } else {
+    EXPECT_FALSE(find_code(answer["result"]["items"], "IL201"));
+  }
+  // The next pull sees the change.
+  const int n = c.request("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+  EXPECT_FALSE(find_code(got(c.response(n))["result"]["items"], "IL201"));
+}
+
+// What one judgement says about the open files, comparable across runs.
+std::vector<std::string> summary(const lsp::Judgement& j) {
+  std::vector<std::string> out;
+  for (const auto& f : j.results.findings) {
+    out.push_back(j.graph.files[f.file].path + ":" + std::to_string(f.span.begin) + ":" +
+                  std::to_string(f.span.end) + " " + f.rule->id + " " + f.message +
+                  (f.suppressed() ? " (suppressed)" : ""));
+  }
+  for (const auto& r : j.graph.resources) {
+    out.push_back(r.address + " " + std::to_string(r.span.begin) + " " +
+                  to_plain_json(r.attributes).dump());
+  }
+  for (const auto& d : j.graph.diagnostics) {
+    out.push_back(d.path + ":" + std::to_string(d.start.line) + ":" +
+                  std::to_string(d.start.column) + " " + d.message);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Edits in buffers and on disk, judged by a workspace that keeps its caches, give exactly what a
+// fresh workspace gives: incremental Terraform reparses, reused parses, cached root modules.
+TEST(LanguageServerWorkspace, IncrementalRunsMatchFreshLoads) {
+  test::TempTree t;
+  const std::string tf =
+      "variable \"env\" {\n  default = \"production\"\n}\n"
+      "resource \"aws_security_group\" \"web\" {\n  name = \"web-${var.env}\"\n"
+      "  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n"
+      "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n"
+      "module \"store\" {\n  source = \"./modules/store\"\n  name   = \"data\"\n}\n";
+  t.write("infra/main.tf", tf);
+  t.write("infra/modules/store/main.tf",
+          "variable \"name\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n}\n");
+  t.write("docker-compose.yml",
+          "services:\n  api:\n    build: ./api\n    image: example/api:1.2.3\n");
+  t.write("api/Dockerfile", "FROM python:3.12.4-slim\nUSER 10001\n");
+  t.write("k8s/app.yaml", kPod);
+  const std::string root = std::filesystem::canonical(t.root()).string();
+  std::map<std::string, std::string> open = {{root + "/infra/main.tf", tf},
+                                             {root + "/docker-compose.yml",
+                                              "services:\n  api:\n    build: ./api\n"
+                                              "    image: example/api:1.2.3\n"},
+                                             {root + "/k8s/app.yaml", kPod}};
+  lsp::Workspace incremental(root);
+  std::mt19937 rng(7);
+  const std::string alphabet = "abc{}\"=\n #$0123456789-_.:[]";
+  for (int round = 0; round < 60; ++round) {
+    // Change one open buffer: insert, delete or replace a few bytes somewhere.
+    auto it = std::next(open.begin(), static_cast<long>(rng() % open.size()));
+    std::string& text = it->second;
+    const size_t at = rng() % (text.size() + 1);
+    const size_t n = std::min<size_t>(rng() % 4, text.size() - at);
+    std::string insert;
+    for (size_t k = rng() % 4; k > 0; --k) insert += alphabet[rng() % alphabet.size()];
+    text.replace(at, n, insert);
+    if (round % 10 == 9) {
+      // Now and then a file that is not open changes on disk.
+      t.write("api/Dockerfile", round % 20 == 9 ? "FROM python:3.12.4-slim\nUSER 10001\n"
+                                                : "FROM python:3.12.4-slim\nHEALTHCHECK CMD "
+                                                  "true\nUSER 10001\n");
+      t.write("infra/modules/store/main.tf",
+              "variable \"name\" {}\nresource \"aws_s3_bucket\" \"b" + std::to_string(round) +
+                  "\" {\n  bucket = var.name\n}\n");
+    }
+    if (round % 15 == 14) {
+      // And now and then a buffer is closed: the file on disk counts again.
+      open.erase(root + "/docker-compose.yml");
+    }
+    const auto a = incremental.judge(open);
+    const auto b = lsp::Workspace(root).judge(open);
+    ASSERT_EQ(summary(*a), summary(*b)) << "round " << round << ", edit in " << it->first;
+    if (round > 0) {
+      EXPECT_GT(a->reused, 0u);
+    }
+  }
 }
 
 }  // namespace
