@@ -4,7 +4,10 @@
 // a generated 1,000-line Terraform file and a 500-line Kubernetes manifest. Each change is one
 // keystroke (an incremental edit inside a value), and the clock stops at the
 // publishDiagnostics for that version. Prints numbers; asserts nothing.
-// Usage: infralint_bench_lsp [--changes N] [--memory-edits N] [--binary PATH] [--corpus DIR]
+// With --terraform-modules the workspace also holds terraform-aws-vpc, whose examples each
+// instantiate the whole VPC module (about 8,000 graph resources more).
+// Usage: infralint_bench_lsp [--changes N] [--memory-edits N] [--terraform-modules]
+//                            [--binary PATH] [--corpus DIR]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lsp_client.hpp"
@@ -21,6 +25,8 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+int typing_gap_ms = 0;  // between keystrokes
 
 void write(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
@@ -122,6 +128,8 @@ Round measure(infralint::test::LspClient& c, const fs::path& path, const std::st
   std::ifstream in(path, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   Round r;
+  // Opening is measured on an idle server: the run for the previous close has ended.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const auto t0 = Clock::now();
   c.notify("textDocument/didOpen",
            {{"textDocument",
@@ -138,6 +146,7 @@ Round measure(infralint::test::LspClient& c, const fs::path& path, const std::st
       end["character"] = at["character"].get<int>() + 1;
       insert = "";
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(typing_gap_ms));
     const auto t = Clock::now();
     c.notify("textDocument/didChange",
              {{"textDocument", {{"uri", uri}, {"version", ++version}}},
@@ -156,15 +165,19 @@ int main(int argc, char** argv) {
   std::string binary = INFRALINT_BINARY;
   int changes = 200;
   int memory_edits = 10'000;
-  for (int i = 1; i + 1 < argc; ++i) {
+  std::vector<std::string> dirs = {"awesome-compose", "kubernetes-examples"};
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--terraform-modules")) dirs.push_back("terraform-aws-vpc");
+    if (i + 1 >= argc) break;
     if (!std::strcmp(argv[i], "--corpus")) corpus = argv[++i];
     if (!std::strcmp(argv[i], "--binary")) binary = argv[++i];
     if (!std::strcmp(argv[i], "--changes")) changes = std::max(1, std::atoi(argv[++i]));
+    if (!std::strcmp(argv[i], "--typing-gap")) typing_gap_ms = std::max(0, std::atoi(argv[++i]));
     if (!std::strcmp(argv[i], "--memory-edits")) memory_edits = std::max(0, std::atoi(argv[++i]));
   }
   char tmpl[] = "/tmp/infralint-bench-lsp-XXXXXX";
   const fs::path ws = fs::canonical(mkdtemp(tmpl));
-  for (const char* dir : {"awesome-compose", "kubernetes-examples"})
+  for (const auto& dir : dirs)
     fs::copy(fs::path(corpus) / dir, ws / dir, fs::copy_options::recursive);
   write(ws / "platform/main.tf", terraform_file());
   write(ws / "platform/apps.yaml", kubernetes_file());
@@ -172,6 +185,7 @@ int main(int argc, char** argv) {
   for (const auto& e : fs::recursive_directory_iterator(ws)) files += e.is_regular_file();
 
   auto c = infralint::test::LspClient::spawn(binary);
+  if (!c) return 1;
   const auto t0 = Clock::now();
   const int init =
       c->request("initialize", {{"processId", nullptr},

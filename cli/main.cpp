@@ -481,7 +481,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   // Only the built-in rules that can judge something in this graph are instantiated.
-  const std::vector<rules::Rule> builtins = configured_builtins(config, r.graph);
+  const std::vector<rules::Rule> builtins = configured_builtins(config, &r.graph);
   r.graph.environment_paths = config.environments;
   std::vector<rules::Rule> user_rules;
   auto selected = select_rules(scan_rules, builtins, user_rules, std::cerr);

@@ -202,15 +202,18 @@ std::optional<Config> load_config(const std::string& path, std::vector<ConfigErr
   return parse_config(path, ss.str(), errors);
 }
 
-std::vector<rules::Rule> configured_builtins(const Config& config, const Graph& graph) {
+std::vector<rules::Rule> configured_builtins(const Config& config, const Graph* graph) {
   std::set<std::string> types, facets;
-  for (const auto& r : graph.resources) {
-    types.insert(r.type);
-    for (const auto& f : r.facets) facets.insert(f.kind);
+  if (graph) {
+    for (const auto& r : graph->resources) {
+      types.insert(r.type);
+      for (const auto& f : r.facets) facets.insert(f.kind);
+    }
   }
   nlohmann::json parameters = nlohmann::json::object();
   for (const auto& [id, params] : config.parameters) parameters[id] = params;
-  std::vector<rules::Rule> out = rules::builtin_rules_for(types, facets, &parameters);
+  std::vector<rules::Rule> out =
+      rules::builtin_rules_for(graph ? &types : nullptr, graph ? &facets : nullptr, &parameters);
   for (auto& r : out) {
     if (auto it = config.severity.find(r.id); it != config.severity.end())
       r.severity = *rules::parse_severity(it->second);

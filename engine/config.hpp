@@ -48,9 +48,10 @@ std::optional<Config> parse_config(const std::string& path, const std::string& t
 // Reads and validates a configuration file (errors, with positions, go to `errors`).
 std::optional<Config> load_config(const std::string& path, std::vector<ConfigError>& errors);
 
-// The built-in rules that can judge something in this graph, with the configuration's
-// parameters and severity overrides applied (the scan and the language server use the same).
-std::vector<rules::Rule> configured_builtins(const Config& config, const Graph& graph);
+// The built-in rules that can judge something in this graph (every built-in rule when `graph` is
+// null: a workspace whose files change), with the configuration's parameters and severity
+// overrides applied (the scan and the language server use the same).
+std::vector<rules::Rule> configured_builtins(const Config& config, const Graph* graph);
 
 // Whether a rule runs: the ids or sections in `select` (all rules that are on when it is empty;
 // a rule that is off by default only when selected by its id), plus `enable`, minus `disable`.

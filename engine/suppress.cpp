@@ -286,9 +286,19 @@ void apply_suppressions(Graph& g, std::vector<rules::Finding>& findings,
   // Directives of the files that have findings, or that carry infralint directives of their own.
   std::map<uint32_t, std::vector<Directive>> by_file;
   if (o.inline_comments) {
+    std::vector<bool> read;
+    if (o.judged) {
+      read = *o.judged;
+      read.resize(g.files.size(), false);
+      for (const auto& f : findings) {
+        for (uint32_t file : {f.file, g.resources[f.resource].file}) {
+          if (file < read.size()) read[file] = true;
+        }
+      }
+    }
     for (uint32_t i = 0; i < g.files.size(); ++i) {
       const FileEntry& fe = g.files[i];
-      if (!fe.source || fe.format == "manifest") continue;
+      if (!fe.source || fe.format == "manifest" || (o.judged && !read[i])) continue;
       auto ds = scan_file(*fe.source, i, fe.format == "terraform");
       if (!o.peers) {
         ds.erase(std::remove_if(ds.begin(), ds.end(),

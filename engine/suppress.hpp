@@ -28,6 +28,9 @@ struct SuppressOptions {
   bool peers = true;            // honour peer tools' skips
   std::string today;            // YYYY-MM-DD: expired `until` dates no longer suppress
   std::vector<PathIgnore> ignores;
+  // Only these files (by index) were judged: read the comments of these and of the files the
+  // findings point into (null: every file).
+  const std::vector<bool>* judged = nullptr;
 };
 
 // Marks the findings that are suppressed and adds diagnostics for suppressions without a reason,

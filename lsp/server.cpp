@@ -430,6 +430,7 @@ class Server {
       wake_.wait(lock, [&] { return stop_ || (dirty_ && initialized_); });
       if (stop_) return;
       dirty_ = false;
+      running_ = true;
       std::map<std::string, std::string> overlays;
       std::map<std::string, int> versions;  // of the documents this run judges
       for (const auto& [uri, d] : docs_) {
@@ -448,6 +449,7 @@ class Server {
         error = e.what();
       }
       lock.lock();
+      running_ = false;
       if (!error.empty()) log("judging the workspace failed: " + error, 1);
       if (!j) {
         answer_pulls();
@@ -516,7 +518,7 @@ class Server {
   void pull(const json& id, const json& p) {
     std::lock_guard lock(mu_);
     pulls_.emplace_back(id, p.value("textDocument", json::object()).value("uri", ""));
-    if (!dirty_ && current_) answer_pulls();
+    if (!dirty_ && !running_ && current_) answer_pulls();
   }
 
   void cancel(const json& p) {
@@ -650,6 +652,7 @@ class Server {
   std::shared_ptr<const Judgement> current_;
   bool initialized_ = false;
   bool dirty_ = false;
+  bool running_ = false;  // a run is judging what was there when it started
   bool rediscover_ = false;
   bool stop_ = false;
   bool loaded_ = false;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <set>
 
 #include "engine/suppress.hpp"
 
@@ -57,23 +56,19 @@ std::shared_ptr<const Judgement> Workspace::judge(
   lo.discovery = &*discovery_;
   lo.overlays = overlays;
   lo.cache = &cache_;
+  // After the first load most files are reused: one thread does that faster than several.
+  const unsigned jobs = cache_.files.empty() ? 0 : 1;
+  lo.jobs = jobs;
   j->graph = load(lo).graph;
   j->parsed = cache_.misses;
   j->reused = cache_.hits;
   Graph& g = j->graph;
   g.environment_paths = config_.environments;
 
-  // Rules are compiled for the resource types and facets present: again only when those change.
-  std::set<std::string> kinds;
-  for (const auto& r : g.resources) {
-    kinds.insert(r.type);
-    for (const auto& f : r.facets) kinds.insert("facet:" + f.kind);
-  }
-  std::string key;
-  for (const auto& k : kinds) key += k + "\n";
-  if (!rules_ || key != rules_key_) {
-    rules_ = std::make_shared<const std::vector<rules::Rule>>(configured_builtins(config_, g));
-    rules_key_ = std::move(key);
+  // Every built-in rule, compiled once per configuration: files come and go.
+  if (!rules_) {
+    rules_ =
+        std::make_shared<const std::vector<rules::Rule>>(configured_builtins(config_, nullptr));
   }
   j->rules = rules_;
   std::vector<const rules::Rule*> run;
@@ -86,8 +81,10 @@ std::shared_ptr<const Judgement> Workspace::judge(
     const std::string rel = std::filesystem::path(path).lexically_relative(g.root).generic_string();
     if (const uint32_t f = g.file_index(rel); f != kNoFile) open[f] = true;
   }
-  j->results = rules::evaluate(g, run, 0, &open);
-  apply_suppressions(g, j->results.findings, run, suppress_options(config_));
+  j->results = rules::evaluate(g, run, jobs, &open);
+  SuppressOptions so = suppress_options(config_);
+  so.judged = &open;
+  apply_suppressions(g, j->results.findings, run, so);
   j->milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return j;

@@ -56,9 +56,7 @@ class Workspace {
   struct stat config_stat_ {};
   std::optional<Discovery> discovery_;
   ParseCache cache_;
-  // The compiled rules and the resource types and facet kinds they were compiled for.
-  std::shared_ptr<const std::vector<rules::Rule>> rules_;
-  std::string rules_key_;
+  std::shared_ptr<const std::vector<rules::Rule>> rules_;  // compiled for config_
 };
 
 }  // namespace infralint::lsp

@@ -259,10 +259,19 @@ void set_identity(ParseCache::Entry& e, const struct stat& st) {
   e.mtime = st.st_mtim;
 }
 
+// Parses one file and finds the secrets of what it alone defines.
+void parse(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
+  read_and_parse(opt, g, index, s);
+  const SourceFile* src = g.files[index].source.get();
+  if (src && !s.out.resources.empty()) {
+    find_secrets(s.out.resources, [&](uint32_t f) { return f == index ? src : nullptr; });
+  }
+}
+
 // Parses one file, or restores what parsing the same input gave last time.
 void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   ParseCache::Entry* e = s.cached;
-  if (!e || opt.use_stdin) return read_and_parse(opt, g, index, s);
+  if (!e || opt.use_stdin) return parse(opt, g, index, s);
   const auto overlay = opt.overlays.find(s.abs);
   const bool disk = overlay == opt.overlays.end();
   struct stat st {};
@@ -302,7 +311,7 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   e->input_format = s.format;
   s.keep_tree = !disk;
   s.previous = same_file && e->terraform && e->source ? e->terraform.get() : nullptr;
-  read_and_parse(opt, g, index, s);
+  parse(opt, g, index, s);
   e->named = s.named;
   e->index = index;
   e->from_disk = disk && have_stat;
@@ -512,7 +521,7 @@ LoadResult load(const LoadOptions& opt) {
   compose::link(g);
   kubernetes::link(g);
   ci::link_dependabot(g);
-  find_secrets(g);
+  find_compose_secrets(g);
   g.finalize();
   return result;
 }

@@ -18,13 +18,15 @@ const std::vector<Rule>& builtin_rules() {
   return rules;
 }
 
-std::vector<Rule> builtin_rules_for(const std::set<std::string>& resource_types,
-                                    const std::set<std::string>& facet_kinds,
+std::vector<Rule> builtin_rules_for(const std::set<std::string>* resource_types,
+                                    const std::set<std::string>* facet_kinds,
                                     const nlohmann::json* parameters) {
   std::vector<Rule> out;
   std::vector<LoadError> errors;
   for (const auto& e : builtin_entries()) {
-    if (!applies_to(e.scope_types, e.facet, resource_types, facet_kinds)) continue;
+    if (resource_types && facet_kinds &&
+        !applies_to(e.scope_types, e.facet, *resource_types, *facet_kinds))
+      continue;
     const std::string id = e.doc["metadata"]["id"].get<std::string>();
     const nlohmann::json* own =
         parameters && parameters->contains(id) ? &(*parameters)[id] : nullptr;

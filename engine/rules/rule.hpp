@@ -167,10 +167,10 @@ std::vector<Rule> load_rule_dir(const std::string& dir, std::vector<LoadError>& 
 // The built-in rules, embedded at build time (pre-validated; no YAML is read at start-up).
 const std::vector<Rule>& builtin_rules();
 // Only the built-in rules that can judge something in a scan with these resource types (and
-// facets): the others are never instantiated.
+// facets): the others are never instantiated. Null sets: every built-in rule.
 // `parameters` (optional): rule id -> {name: value} overrides from the configuration.
-std::vector<Rule> builtin_rules_for(const std::set<std::string>& resource_types,
-                                    const std::set<std::string>& facet_kinds,
+std::vector<Rule> builtin_rules_for(const std::set<std::string>* resource_types,
+                                    const std::set<std::string>* facet_kinds,
                                     const nlohmann::json* parameters = nullptr);
 
 // What the build embeds for each built-in rule: its document, and the types it applies to.

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -82,7 +81,7 @@ bool literal_secret(const Value& v, std::string_view source_text) {
 
 class Finder {
  public:
-  Finder(Graph& g, Resource& r) : g_(g), r_(r) {}
+  Finder(const SourceLookup& source, Resource& r) : source_(source), r_(r) {}
 
   void walk(Value& v, const std::string& key, const std::string& path) {
     if (v.is_map()) {
@@ -152,7 +151,7 @@ class Finder {
   }
 
   std::string_view source_text(const Value& v) const {
-    const SourceFile* src = g_.source(v.file);
+    const SourceFile* src = source_(v.file);
     if (!src || v.span.end <= v.span.begin || v.span.end > src->text().size()) return {};
     return std::string_view(src->text()).substr(v.span.begin, v.span.end - v.span.begin);
   }
@@ -200,7 +199,7 @@ class Finder {
     r_.facets.push_back(std::move(f));
   }
 
-  Graph& g_;
+  const SourceLookup& source_;
   Resource& r_;
 };
 
@@ -263,45 +262,66 @@ void mark_copies(Value& v, const std::map<uint32_t, std::vector<Span>>& found) {
 
 }  // namespace
 
-void find_secrets(Graph& g) {
-  for (auto& r : g.resources) {
-    // Objects that point at secrets kept elsewhere, or hold them encrypted.
-    if (r.type == "ExternalSecret" || r.type == "SecretStore" || r.type == "ClusterSecretStore" ||
-        r.type == "SealedSecret" || r.type == "PushSecret") {
-      continue;
-    }
-    Finder finder(g, r);
-    if (r.type == "variable" && r.format == "terraform") {
-      finder.variable();
-      continue;
-    }
+namespace {
+
+bool holds_no_secrets(const Resource& r) {
+  // Objects that point at secrets kept elsewhere, or hold them encrypted.
+  return r.type == "ExternalSecret" || r.type == "SecretStore" || r.type == "ClusterSecretStore" ||
+         r.type == "SealedSecret" || r.type == "PushSecret";
+}
+
+void find_in(Resource& r, const SourceLookup& source) {
+  if (holds_no_secrets(r)) return;
+  Finder finder(source, r);
+  if (r.type == "variable" && r.format == "terraform") {
+    finder.variable();
+  } else {
     finder.walk(r.attributes, "", "");
   }
+}
+
+// Where the secrets found so far are: file -> spans.
+std::map<uint32_t, std::vector<Span>> found_in(const std::vector<Resource>& resources) {
   std::map<uint32_t, std::vector<Span>> found;
-  for (const auto& r : g.resources) {
+  for (const auto& r : resources) {
     for (const auto& f : r.facets) {
       if (f.kind != "secret") continue;
       if (const Value* v = f.attributes.get("value"); v && v->file != kNoFile)
         found[v->file].push_back(v->span);
     }
   }
+  return found;
+}
+
+void mark_copies(Resource& r, const std::map<uint32_t, std::vector<Span>>& found) {
+  mark_copies(r.attributes, found);
+  for (auto& f : r.facets) mark_copies(f.attributes, found);
+}
+
+}  // namespace
+
+void find_secrets(std::vector<Resource>& resources, const SourceLookup& source) {
+  for (auto& r : resources) find_in(r, source);
+  const auto found = found_in(resources);
   if (found.empty()) return;
-  // A copy's value keeps the file it was written in. A resource parsed from one file holds only
-  // that file's values; Terraform resources gather theirs from Terraform files, compose services
-  // from compose files and the Dockerfiles they build (an inherited HEALTHCHECK).
-  std::set<std::string> formats;
-  for (const auto& [file, spans] : found) {
-    if (file < g.files.size()) formats.insert(g.files[file].format);
-  }
-  auto may_hold_copies = [&](const Resource& r) {
-    if (r.format == "terraform") return formats.count("terraform") > 0;
-    if (r.format == "compose") return formats.count("compose") + formats.count("dockerfile") > 0;
-    return found.count(r.file) > 0;
-  };
+  for (auto& r : resources) mark_copies(r, found);
+}
+
+void find_compose_secrets(Graph& g) {
+  const SourceLookup source = [&g](uint32_t f) { return g.source(f); };
+  bool any = false;
   for (auto& r : g.resources) {
-    if (!may_hold_copies(r)) continue;
-    mark_copies(r.attributes, found);
-    for (auto& f : r.facets) mark_copies(f.attributes, found);
+    if (r.format != "compose") continue;
+    find_in(r, source);
+    any = true;
+  }
+  if (!any) return;
+  // A service holds values of its compose files and of the Dockerfiles it builds (an inherited
+  // HEALTHCHECK): copies of secrets found in any of them.
+  const auto found = found_in(g.resources);
+  if (found.empty()) return;
+  for (auto& r : g.resources) {
+    if (r.format == "compose") mark_copies(r, found);
   }
 }
 

@@ -6,11 +6,21 @@
 // Terraform values from variables or computed by the provider.
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include "engine/graph.hpp"
 
 namespace infralint {
 
-void find_secrets(Graph& g);
+// The source text of a file, by its index.
+using SourceLookup = std::function<const SourceFile*(uint32_t file)>;
+
+// Finds the secrets of resources that hold values of their own files only (one file's parse, one
+// Terraform root module's resources) and masks their copies among them.
+void find_secrets(std::vector<Resource>& resources, const SourceLookup& source);
+// Then the compose services, built from several files once linked to their Dockerfiles.
+void find_compose_secrets(Graph& g);
 
 // True for a key that names a secret: "DB_PASSWORD", "apiKey", "client_secret" (not
 // "password_file", "secret_arn", "token_url").

@@ -16,6 +16,7 @@
 
 #include "engine/paths.hpp"
 #include "parsers/common/image.hpp"
+#include "parsers/common/secrets.hpp"
 #include "parsers/terraform/eval.hpp"
 
 namespace fs = std::filesystem;
@@ -1264,6 +1265,7 @@ void Builder::run() {
       out.resources = std::move(local.resources);
       out.edges = std::move(local.edges);
     }
+    find_secrets(out.resources, [this](uint32_t f) { return g_.source(f); });
     out.folders = std::move(touched_);
     out.instances = total_instances_ - instances_before;
     out.diagnostics.assign(g_.diagnostics.begin() + static_cast<ptrdiff_t>(diagnostics_before),
