@@ -205,7 +205,7 @@ class Server {
   void fail(const json& id, int code, const std::string& message) {
     ch_.write({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
   }
-  // Something the next run must see; the caller holds mu_.
+  // Wakes the worker for a run (of the folders marked dirty); the caller holds mu_.
   void changed() {
     dirty_ = true;
     wake_.notify_one();
@@ -239,9 +239,10 @@ class Server {
       if (method == "textDocument/didClose") return did_close(params);
       if (method == "textDocument/didSave") return did_save(params);
       if (method == "workspace/didChangeWatchedFiles") return watched(params);
+      if (method == "workspace/didChangeWorkspaceFolders") return folders_changed(params);
       if (method == "workspace/didChangeConfiguration") {
         std::lock_guard lock(mu_);
-        return changed();
+        return changed_all();
       }
       if (method == "textDocument/diagnostic") return pull(id, params);
       if (method == "textDocument/hover") return hover(id, params);
@@ -278,25 +279,25 @@ class Server {
     progress_ = cap({"window", "workDoneProgress"}) == true;
     watch_ = cap({"workspace", "didChangeWatchedFiles", "dynamicRegistration"}) == true;
     trace_ = p.value("trace", "off") != "off";
-    std::string root;
-    if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array() &&
-        !p["workspaceFolders"].empty()) {
-      root = uri_to_path(p["workspaceFolders"][0].value("uri", ""));
-    } else if (p.contains("rootUri") && p["rootUri"].is_string()) {
-      root = uri_to_path(p["rootUri"].get<std::string>());
-    } else if (p.contains("rootPath") && p["rootPath"].is_string()) {
-      root = uri_to_path(p["rootPath"].get<std::string>());
-    }
-    if (!root.empty()) {
+    {
       std::lock_guard lock(mu_);
-      workspace_ = std::make_unique<Workspace>(root);
+      if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array() &&
+          !p["workspaceFolders"].empty()) {
+        for (const auto& f : p["workspaceFolders"]) add_folder(uri_to_path(f.value("uri", "")));
+      } else if (p.contains("rootUri") && p["rootUri"].is_string()) {
+        add_folder(uri_to_path(p["rootUri"].get<std::string>()));
+      } else if (p.contains("rootPath") && p["rootPath"].is_string()) {
+        add_folder(uri_to_path(p["rootPath"].get<std::string>()));
+      }
     }
-    json capabilities = {{"positionEncoding", utf16_ ? "utf-16" : "utf-8"},
-                         {"textDocumentSync",
-                          {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-                         {"hoverProvider", true},
-                         {"codeActionProvider", {{"codeActionKinds", json::array({"quickfix"})}}},
-                         {"workspace", {{"workspaceFolders", {{"supported", true}}}}}};
+    json capabilities = {
+        {"positionEncoding", utf16_ ? "utf-16" : "utf-8"},
+        {"textDocumentSync",
+         {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+        {"hoverProvider", true},
+        {"codeActionProvider", {{"codeActionKinds", json::array({"quickfix"})}}},
+        {"workspace",
+         {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}}};
     if (pull_) {
       capabilities["diagnosticProvider"] = {{"interFileDependencies", true},
                                             {"workspaceDiagnostics", false}};
@@ -347,12 +348,60 @@ class Server {
                {"params", {{"token", kProgressToken}, {"value", std::move(value)}}}});
   }
   void progress_end() {
-    const Judgement* j = current_.get();
-    progress({{"kind", "end"},
-              {"message", j ? std::to_string(j->graph.files.size()) + " files, " +
-                                  std::to_string(j->results.findings.size()) + " findings"
-                            : std::string("no workspace")}});
+    size_t files = 0;
+    for (const auto& [root, f] : folders_) files += f.judged ? f.judged->graph.files.size() : 0;
+    progress({{"kind", "end"}, {"message", std::to_string(files) + " files"}});
     progress_begun_ = false;
+  }
+
+  // ---- workspace folders ----
+
+  struct Folder {
+    std::shared_ptr<Workspace> workspace;
+    std::shared_ptr<const Judgement> judged;
+    bool dirty = true;
+  };
+
+  void add_folder(const std::string& root) {
+    if (root.empty() || folders_.count(root)) return;
+    folders_[root].workspace = std::make_shared<Workspace>(root);
+  }
+  // The folder a file belongs to: the innermost one holding it.
+  Folder* folder_of(const std::string& path) {
+    Folder* best = nullptr;
+    size_t best_len = 0;
+    for (auto& [root, f] : folders_) {
+      const bool inside = path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                          (root.back() == '/' || path[root.size()] == '/');
+      if (inside && root.size() >= best_len) {
+        best = &f;
+        best_len = root.size();
+      }
+    }
+    return best;
+  }
+  // Something the next run must see, in one folder (the caller holds mu_).
+  void changed(Folder* f) {
+    if (!f) return;
+    f->dirty = true;
+    changed();
+  }
+  void changed_path(const std::string& path) { changed(folder_of(path)); }
+  void changed_all() {
+    for (auto& [root, f] : folders_) changed(&f);
+  }
+
+  void folders_changed(const json& p) {
+    std::lock_guard lock(mu_);
+    const json event = p.value("event", json::object());
+    for (const auto& f : event.value("removed", json::array()))
+      folders_.erase(uri_to_path(f.value("uri", "")));
+    for (const auto& f : event.value("added", json::array()))
+      add_folder(uri_to_path(f.value("uri", "")));
+    for (const auto& [uri, d] : docs_) {
+      if (!folder_of(d.path)) add_folder(fs::path(d.path).parent_path().string());
+    }
+    changed_all();
   }
 
   Document* doc(const json& p) {
@@ -369,9 +418,11 @@ class Server {
     d.text = td.value("text", "");
     d.version = td.value("version", 0);
     std::lock_guard lock(mu_);
-    if (!workspace_) workspace_ = std::make_unique<Workspace>(fs::path(d.path).parent_path());
+    // A file outside every folder: its own folder is its workspace.
+    if (!folder_of(d.path)) add_folder(fs::path(d.path).parent_path().string());
+    const std::string path = d.path;
     docs_[d.uri] = std::move(d);
-    changed();
+    changed_path(path);
   }
 
   void did_change(const json& p) {
@@ -390,7 +441,7 @@ class Server {
       const size_t b = lines.offset(r["end"]["line"], r["end"]["character"], utf16_);
       d->text.replace(a, b >= a ? b - a : 0, c.value("text", ""));
     }
-    changed();
+    changed_path(d->path);
   }
 
   void did_close(const json& p) {
@@ -402,24 +453,28 @@ class Server {
                  {"method", "textDocument/publishDiagnostics"},
                  {"params", {{"uri", d->uri}, {"diagnostics", json::array()}}}});
     }
+    const std::string path = d->path;
     docs_.erase(d->uri);
-    changed();
+    changed_path(path);
   }
 
   // A saved file the workspace did not know (a new one) makes it look for files again.
   void did_save(const json& p) {
     std::lock_guard lock(mu_);
     Document* d = doc(p);
-    if (d && workspace_ && !workspace_->knows(d->path)) rediscover_ = true;
-    changed();
+    if (!d) return;
+    Folder* f = folder_of(d->path);
+    if (f && !f->workspace->knows(d->path)) f->workspace->rediscover();
+    changed(f);
   }
 
   void watched(const json& p) {
     std::lock_guard lock(mu_);
     for (const auto& c : p.value("changes", json::array())) {
-      if (c.value("type", 2) != 2) rediscover_ = true;  // created or deleted
+      Folder* f = folder_of(uri_to_path(c.value("uri", "")));
+      if (f && c.value("type", 2) != 2) f->workspace->rediscover();  // created or deleted
+      changed(f);
     }
-    changed();
   }
 
   // ---- the worker ----
@@ -431,41 +486,56 @@ class Server {
       if (stop_) return;
       dirty_ = false;
       running_ = true;
-      std::map<std::string, std::string> overlays;
-      std::map<std::string, int> versions;  // of the documents this run judges
-      for (const auto& [uri, d] : docs_) {
-        overlays[d.path] = d.text;
-        versions[uri] = d.version;
+      // The folders that changed, with their open buffers as they are now.
+      struct Run {
+        std::string root;
+        std::shared_ptr<Workspace> workspace;
+        std::map<std::string, std::string> overlays;
+        std::shared_ptr<const Judgement> judged;
+        std::string error;
+      };
+      std::vector<Run> runs;
+      for (auto& [root, f] : folders_) {
+        if (!f.dirty) continue;
+        f.dirty = false;
+        runs.push_back(Run{root, f.workspace, {}, nullptr, {}});
       }
-      Workspace* ws = workspace_.get();
-      if (ws && rediscover_) ws->rediscover();
-      rediscover_ = false;
+      std::map<std::string, int> versions;  // of the documents these runs judge
+      for (const auto& [uri, d] : docs_) {
+        versions[uri] = d.version;
+        const Folder* f = folder_of(d.path);
+        for (auto& r : runs) {
+          if (f && r.workspace == f->workspace) r.overlays[d.path] = d.text;
+        }
+      }
       lock.unlock();
-      std::shared_ptr<const Judgement> j;
-      std::string error;
-      try {
-        if (ws) j = ws->judge(overlays);
-      } catch (const std::exception& e) {
-        error = e.what();
+      // Judgements that get replaced are freed here, after the results are out.
+      std::vector<std::shared_ptr<const Judgement>> replaced;
+      for (auto& r : runs) {
+        try {
+          r.judged = r.workspace->judge(r.overlays);
+        } catch (const std::exception& e) {
+          r.error = e.what();
+        }
       }
       lock.lock();
       running_ = false;
-      if (!error.empty()) log("judging the workspace failed: " + error, 1);
-      if (!j) {
-        answer_pulls();
-        continue;
-      }
-      // The judgement it replaces is freed once the results are out, outside the lock.
-      std::shared_ptr<const Judgement> previous = std::exchange(current_, j);
-      for (const auto& e : j->config_errors)
-        log(e.file + ":" + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + ": " +
-                e.message,
-            2);
-      if (trace_) {
-        log("judged " + std::to_string(j->graph.files.size()) + " files (" +
-                std::to_string(j->parsed) + " parsed, " + std::to_string(j->reused) +
-                " reused) in " + std::to_string(j->milliseconds) + " ms",
-            4);
+      for (auto& r : runs) {
+        if (!r.error.empty()) log("judging " + r.root + " failed: " + r.error, 1);
+        auto it = folders_.find(r.root);
+        if (!r.judged || it == folders_.end() || it->second.workspace != r.workspace) continue;
+        replaced.push_back(std::exchange(it->second.judged, r.judged));
+        const Judgement& j = *r.judged;
+        for (const auto& e : j.config_errors)
+          log(e.file + ":" + std::to_string(e.at.line) + ":" + std::to_string(e.at.column) + ": " +
+                  e.message,
+              2);
+        if (trace_) {
+          log("judged " + r.root + ": " + std::to_string(j.graph.files.size()) + " files (" +
+                  std::to_string(j.parsed) + " parsed, " + std::to_string(j.reused) +
+                  " reused) in " + std::to_string(j.milliseconds) + " ms",
+              4);
+        }
       }
       if (!loaded_) {
         loaded_ = true;
@@ -474,7 +544,7 @@ class Server {
       publish(versions);
       answer_pulls();
       lock.unlock();
-      previous.reset();
+      replaced.clear();
       lock.lock();
     }
   }
@@ -493,7 +563,7 @@ class Server {
     for (auto& [uri, d] : docs_) {
       auto v = versions.find(uri);
       if (v == versions.end() || v->second != d.version) continue;  // the next run has it
-      json diags = diagnostics(*current_, d);
+      json diags = diagnostics(d);
       if (d.version == d.published_version && diags == d.published) continue;
       d.published = diags;
       d.published_version = d.version;
@@ -508,8 +578,7 @@ class Server {
     if (dirty_) return;
     for (const auto& [id, uri] : pulls_) {
       auto it = docs_.find(uri);
-      json items =
-          it != docs_.end() && current_ ? diagnostics(*current_, it->second) : json::array();
+      json items = it != docs_.end() ? diagnostics(it->second) : json::array();
       reply(id, {{"kind", "full"}, {"items", std::move(items)}});
     }
     pulls_.clear();
@@ -518,7 +587,7 @@ class Server {
   void pull(const json& id, const json& p) {
     std::lock_guard lock(mu_);
     pulls_.emplace_back(id, p.value("textDocument", json::object()).value("uri", ""));
-    if (!dirty_ && !running_ && current_) answer_pulls();
+    if (!dirty_ && !running_ && loaded_) answer_pulls();
   }
 
   void cancel(const json& p) {
@@ -531,9 +600,18 @@ class Server {
     pulls_.erase(it);
   }
 
-  // The diagnostics of one open document in a judgement: its findings and parse diagnostics.
-  json diagnostics(const Judgement& j, const Document& d) const {
+  // The judgement a document is part of, or null.
+  const Judgement* judgement_of(const Document& d) {
+    const Folder* f = folder_of(d.path);
+    return f ? f->judged.get() : nullptr;
+  }
+
+  // The diagnostics of one open document: its findings and its parse diagnostics.
+  json diagnostics(const Document& d) {
     json out = json::array();
+    const Judgement* jp = judgement_of(d);
+    if (!jp) return out;
+    const Judgement& j = *jp;
     const Graph& g = j.graph;
     const std::string rel = fs::path(d.path).lexically_relative(g.root).generic_string();
     const uint32_t file = g.file_index(rel);
@@ -576,16 +654,17 @@ class Server {
   void hover(const json& id, const json& p) {
     std::lock_guard lock(mu_);
     const Document* d = doc(p);
-    if (!d || !current_) return reply(id, nullptr);
+    const Judgement* j = d ? judgement_of(*d) : nullptr;
+    if (!j) return reply(id, nullptr);
     const json& pos = p.at("position");
     std::string text;
-    for (const auto& diag : diagnostics(*current_, *d)) {
+    for (const auto& diag : diagnostics(*d)) {
       const auto& r = diag["range"];
       const auto key = [](const json& x) {
         return std::make_pair(x["line"].get<long>(), x["character"].get<long>());
       };
       if (key(pos) < key(r["start"]) || key(r["end"]) < key(pos)) continue;
-      for (const auto& rule : *current_->rules) {
+      for (const auto& rule : *j->rules) {
         if (rule.id != diag["code"]) continue;
         text += (text.empty() ? "" : "\n\n---\n\n") + std::string("**") + rule.id + " " +
                 rule.name + "** (" + std::string(rules::severity_name(rule.severity)) +
@@ -646,14 +725,12 @@ class Server {
   // Shared between the main thread and the worker, under mu_.
   std::mutex mu_;
   std::condition_variable wake_;
-  std::unique_ptr<Workspace> workspace_;
+  std::map<std::string, Folder> folders_;  // by root
   std::map<std::string, Document> docs_;
   std::vector<std::pair<json, std::string>> pulls_;  // waiting textDocument/diagnostic requests
-  std::shared_ptr<const Judgement> current_;
   bool initialized_ = false;
   bool dirty_ = false;
   bool running_ = false;  // a run is judging what was there when it started
-  bool rediscover_ = false;
   bool stop_ = false;
   bool loaded_ = false;
   bool progress_begun_ = false;

@@ -238,6 +238,59 @@ TEST(LanguageServer, PullDiagnosticsAndCancellation) {
   EXPECT_FALSE(find_code(got(c.response(n))["result"]["items"], "IL201"));
 }
 
+// Each workspace folder is a workspace of its own: findings and cross-file facts stay inside it,
+// and folders come and go.
+TEST(LanguageServer, WorkspaceFolders) {
+  test::TempTree t;
+  const std::string compose = "services:\n  api:\n    build: ./api\n    image: example/api:1.2.3\n";
+  t.write("a/docker-compose.yml", compose);
+  t.write("a/api/Dockerfile", "FROM python:3.12.4-slim\nUSER 10001\nHEALTHCHECK CMD true\n");
+  t.write("b/docker-compose.yml", compose);
+  t.write("b/api/Dockerfile", "FROM python:3.12.4-slim\nUSER 10001\n");
+  t.write("b/README.md", "# not infrastructure\n");
+  const std::string root = std::filesystem::canonical(t.root()).string();
+  const std::string a = "file://" + root + "/a/docker-compose.yml";
+  const std::string b = "file://" + root + "/b/docker-compose.yml";
+  const std::string readme = "file://" + root + "/b/README.md";
+  auto client = test::LspClient::in_process();
+  ASSERT_TRUE(client);
+  auto& c = *client;
+  const int init = c.request("initialize", {{"workspaceFolders",
+                                             {{{"uri", "file://" + root + "/a"}, {"name", "a"}},
+                                              {{"uri", "file://" + root + "/b"}, {"name", "b"}}}},
+                                            {"capabilities", json::object()}});
+  EXPECT_TRUE(got(c.response(
+      init))["result"]["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"]
+                  .get<bool>());
+  c.notify("initialized", json::object());
+  c.notify("textDocument/didOpen", open_params(a, compose));
+  c.notify("textDocument/didOpen", open_params(b, compose));
+  c.notify("textDocument/didOpen", open_params(readme, "# not infrastructure\n"));
+  std::map<std::string, json> first;  // the three publications, in whatever order they come
+  while (first.size() < 3) {
+    const json m = got(c.next(
+        [](const json& j) { return j.value("method", "") == "textDocument/publishDiagnostics"; }));
+    if (m.empty()) break;
+    first[m["params"]["uri"]] = m["params"]["diagnostics"];
+  }
+  // a's service inherits its Dockerfile's HEALTHCHECK; b's Dockerfile has none (IL121).
+  EXPECT_FALSE(find_code(first[a], "IL121"));
+  EXPECT_TRUE(find_code(first[b], "IL121"));
+  // A format infralint does not read gets no diagnostics.
+  EXPECT_TRUE(first.count(readme) && first[readme].empty());
+  // Folder a goes: its document is judged in a workspace of its own folder, with the same facts.
+  c.notify("workspace/didChangeWorkspaceFolders",
+           {{"event",
+             {{"added", json::array()},
+              {"removed", {{{"uri", "file://" + root + "/a"}, {"name", "a"}}}}}}});
+  c.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", a}, {"version", 2}}},
+            {"contentChanges", {{{"range", range(3, 23, 28)}, {"text", "latest"}}}}});
+  const json d = got(c.published(a, 2))["params"]["diagnostics"];
+  EXPECT_TRUE(find_code(d, "IL201"));
+  EXPECT_FALSE(find_code(d, "IL121"));
+}
+
 // What one judgement says about the open files, comparable across runs.
 std::vector<std::string> summary(const lsp::Judgement& j) {
   std::vector<std::string> out;
