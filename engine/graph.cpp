@@ -1,7 +1,9 @@
 #include "engine/graph.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -45,10 +47,18 @@ void Graph::add_edge(uint32_t from, uint32_t to, std::string kind) {
 
 void Graph::finalize() {
   // A colliding address is qualified with its file path, then with an occurrence number.
-  std::unordered_map<std::string, std::vector<uint32_t>> by_address;
-  for (uint32_t i = 0; i < resources.size(); ++i) by_address[resources[i].address].push_back(i);
-  for (auto& [address, ids] : by_address) {
-    if (ids.size() < 2) continue;
+  std::unordered_map<std::string_view, uint32_t> first;  // address -> its first resource
+  std::map<uint32_t, std::vector<uint32_t>> collisions;  // first resource -> all of them
+  first.reserve(resources.size());
+  for (uint32_t i = 0; i < resources.size(); ++i) {
+    auto [it, fresh] = first.emplace(resources[i].address, i);
+    if (fresh) continue;
+    auto& ids = collisions[it->second];
+    if (ids.empty()) ids.push_back(it->second);
+    ids.push_back(i);
+  }
+  first.clear();  // its keys view the addresses about to change
+  for (auto& [head, ids] : collisions) {
     std::unordered_map<std::string, uint32_t> seen;
     for (uint32_t id : ids) {
       Resource& r = resources[id];

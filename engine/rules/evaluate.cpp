@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -558,38 +560,52 @@ struct Subject {
 };
 
 // Connections count in either direction, and through a shared variable or local (Checkov's
-// graph connects two resources that take the same one). Indexed so that a local used by 10,000
-// resources costs 10,000 entries, not 10,000 squared.
-struct Connections {
-  std::vector<std::vector<uint32_t>> direct;
-  std::unordered_map<uint32_t, std::unordered_map<std::string, std::vector<uint32_t>>> shared;
-
-  explicit Connections(const Graph& g) : direct(g.resources.size()) {
+// graph connects two resources that take the same one). Neighbours are one compressed table; a
+// variable or local with many users gets its users indexed by type when first asked, so that a
+// local used by 10,000 resources costs 10,000 entries, not 10,000 squared.
+class Connections {
+ public:
+  explicit Connections(const Graph& g)
+      : g_(g),
+        start_(g.resources.size() + 1, 0),
+        end_(g.resources.size()),
+        once_(g.resources.size()),
+        by_type_(g.resources.size()) {
     for (const auto& e : g.edges) {
-      direct[e.from].push_back(e.to);
-      direct[e.to].push_back(e.from);
+      ++start_[e.from + 1];
+      ++start_[e.to + 1];
     }
-    for (uint32_t i = 0; i < g.resources.size(); ++i) {
-      auto& n = direct[i];
-      std::sort(n.begin(), n.end());
-      n.erase(std::unique(n.begin(), n.end()), n.end());
-      const std::string& t = g.resources[i].type;
-      if (t != "variable" && t != "local") continue;
-      auto& by_type = shared[i];
-      for (uint32_t m : n) by_type[g.resources[m].type].push_back(m);
+    std::partial_sum(start_.begin(), start_.end(), start_.begin());
+    ids_.resize(start_.back());
+    std::vector<uint32_t> fill(start_.begin(), start_.end() - 1);
+    for (const auto& e : g.edges) {
+      ids_[fill[e.from]++] = e.to;
+      ids_[fill[e.to]++] = e.from;
+    }
+    for (size_t r = 0; r < end_.size(); ++r) {
+      auto first = ids_.begin() + start_[r];
+      std::sort(first, ids_.begin() + start_[r + 1]);
+      end_[r] = start_[r] +
+                static_cast<uint32_t>(std::unique(first, ids_.begin() + start_[r + 1]) - first);
     }
   }
 
   // The resources of `types` ("all" for any) connected to r.
-  std::vector<uint32_t> of(const Graph& g, uint32_t r,
-                           const std::vector<std::string>& types) const {
+  std::vector<uint32_t> of(uint32_t r, const std::vector<std::string>& types) const {
     auto wanted = [&](const std::string& t) { return any_type_matches(types, t); };
     std::vector<uint32_t> out;
-    for (uint32_t n : direct[r]) {
-      if (wanted(g.resources[n].type)) out.push_back(n);
-      auto it = shared.find(n);
-      if (it == shared.end()) continue;
-      for (const auto& [type, members] : it->second) {
+    for (uint32_t k = start_[r]; k < end_[r]; ++k) {
+      const uint32_t n = ids_[k];
+      const std::string& t = g_.resources[n].type;
+      if (wanted(t)) out.push_back(n);
+      if (t != "variable" && t != "local") continue;
+      if (end_[n] - start_[n] < kIndexed) {
+        for (uint32_t m = start_[n]; m < end_[n]; ++m) {
+          if (ids_[m] != r && wanted(g_.resources[ids_[m]].type)) out.push_back(ids_[m]);
+        }
+        continue;
+      }
+      for (const auto& [type, members] : users_by_type(n)) {
         if (!wanted(type)) continue;
         for (uint32_t m : members) {
           if (m != r) out.push_back(m);
@@ -600,6 +616,22 @@ struct Connections {
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
+
+ private:
+  static constexpr uint32_t kIndexed = 64;  // neighbours from which a shared value is indexed
+
+  const std::map<std::string, std::vector<uint32_t>>& users_by_type(uint32_t n) const {
+    std::call_once(once_[n], [&] {
+      for (uint32_t m = start_[n]; m < end_[n]; ++m)
+        by_type_[n][g_.resources[ids_[m]].type].push_back(ids_[m]);
+    });
+    return by_type_[n];
+  }
+
+  const Graph& g_;
+  std::vector<uint32_t> start_, end_, ids_;   // neighbours of r: ids_[start_[r], end_[r])
+  mutable std::vector<std::once_flag> once_;  // rules run in parallel
+  mutable std::vector<std::map<std::string, std::vector<uint32_t>>> by_type_;
 };
 
 class RuleRunner {
@@ -760,7 +792,7 @@ Tri RuleRunner::connection(const Condition& c, uint32_t r,
     }
   }
   const std::vector<uint32_t> candidates =
-      c.via == "namespace" ? same_namespace : connections_.of(g_, r, c.connected_types);
+      c.via == "namespace" ? same_namespace : connections_.of(r, c.connected_types);
   for (uint32_t n : candidates) {
     const Resource& other = g_.resources[n];
     Tri ok = Tri::True;
@@ -807,8 +839,8 @@ std::string RuleRunner::group_key(const Condition& c, const Resource& res) const
   }
   if (c.group_by.rfind("connected:", 0) == 0) {
     // Grouped by the resource of a type it is connected to (the subnets of each VPC).
-    const auto other = connections_.of(g_, static_cast<uint32_t>(&res - g_.resources.data()),
-                                       {c.group_by.substr(10)});
+    const auto other =
+        connections_.of(static_cast<uint32_t>(&res - g_.resources.data()), {c.group_by.substr(10)});
     return other.empty() ? "" : g_.resources[other.front()].address;
   }
   if (c.group_by == "module") {
