@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -531,9 +532,11 @@ class Server {
                   e.message,
               2);
         if (trace_) {
+          char ms[32];
+          std::snprintf(ms, sizeof ms, "%.1f", j.milliseconds);
           log("judged " + r.root + ": " + std::to_string(j.graph.files.size()) + " files (" +
                   std::to_string(j.parsed) + " parsed, " + std::to_string(j.reused) +
-                  " reused) in " + std::to_string(j.milliseconds) + " ms",
+                  " reused) in " + ms + " ms",
               4);
         }
       }

@@ -132,6 +132,7 @@ constexpr const char* kPod =
 TEST(LanguageServer, InProcessUtf16ProgressIncrementalEditsAndErrors) {
   test::TempTree t;
   t.write("k8s/app.yaml", kPod);
+  t.write("api/Dockerfile", "FROM python:3.12.4-slim\nUSER 10001\n");
   const std::string root = std::filesystem::canonical(t.root()).string();
   const std::string uri = "file://" + root + "/k8s/app.yaml";
   auto client = test::LspClient::in_process();
@@ -163,11 +164,19 @@ TEST(LanguageServer, InProcessUtf16ProgressIncrementalEditsAndErrors) {
   d = got(c.published(uri, 2))["params"]["diagnostics"];
   EXPECT_FALSE(find_code(d, "IL201"));
   EXPECT_TRUE(find_code(d, "IL512"));
-  // Two changes in one notification apply in order: back to "latest", then a second edit.
+  // Two changes in one notification apply in order: back to "latest", then a second edit. With
+  // tracing on, the run says what it did: one file parsed again, the other reused.
+  c.notify("$/setTrace", {{"value", "verbose"}});
   c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 3}}},
                                       {"contentChanges",
                                        {{{"range", range(6, 34, 38)}, {"text", "latest"}},
                                         {{"range", range(3, 8, 11)}, {"text", "api"}}}}});
+  const json trace = got(c.next([](const json& j) {
+    return j.value("method", "") == "window/logMessage" && j["params"]["type"] == 4;
+  }));
+  EXPECT_NE(trace["params"]["message"].get<std::string>().find(": 2 files (1 parsed, 1 reused)"),
+            std::string::npos)
+      << trace.dump();
   d = got(c.published(uri, 3))["params"]["diagnostics"];
   ASSERT_TRUE(find_code(d, "IL201"));
   EXPECT_NE(find_code(d, "IL908")->at("message").get<std::string>().find("Pod/default/api"),
