@@ -42,8 +42,23 @@ struct ParseCache::Entry {
   // The output.
   std::shared_ptr<const SourceFile> source;
   std::string format;
-  std::vector<yaml::Document> docs;  // compose files only: projects are built from them
+  // Compose files only: projects are built from them.
+  std::shared_ptr<const std::vector<yaml::Document>> docs;
   std::shared_ptr<const terraform::ParsedFile> terraform;
+  ParseOutput out;
+};
+
+// One compose project's build: the texts it read (its files, and those `extends` named, by path
+// and index), its .env, and what it produced.
+struct ParseCache::Project {
+  struct Input {
+    std::string path;
+    uint32_t index = kNoFile;
+    std::shared_ptr<const SourceFile> source;
+    bool operator==(const Input&) const = default;
+  };
+  std::vector<Input> inputs;
+  compose::Env env;
   ParseOutput out;
 };
 
@@ -58,6 +73,7 @@ struct Slot {
   bool named = false;
   size_t order = 0;
   std::vector<yaml::Document> docs;
+  std::shared_ptr<const std::vector<yaml::Document>> cached_docs;  // instead of docs
   std::shared_ptr<const terraform::ParsedFile> terraform;
   ParseOutput out;
   ParseCache::Entry* cached = nullptr;
@@ -297,7 +313,7 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   if (same_file && same_text()) {
     fe.source = e->source;
     s.format = e->format;
-    s.docs = e->docs;
+    s.cached_docs = e->docs;
     s.terraform = e->terraform;
     s.out = e->out;
     s.reused = true;
@@ -321,7 +337,11 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
   if (e->from_disk) set_identity(*e, st);
   e->source = fe.source;
   e->format = s.format;
-  e->docs = s.format == "compose" ? s.docs : std::vector<yaml::Document>{};
+  e->docs.reset();
+  if (s.format == "compose") {
+    e->docs = std::make_shared<const std::vector<yaml::Document>>(std::move(s.docs));
+    s.cached_docs = e->docs;
+  }
   e->terraform = s.terraform;
   e->out = s.out;
 }
@@ -335,13 +355,17 @@ bool is_override_compose(std::string_view name) {
          name == "docker-compose.override.yaml" || name == "docker-compose.override.yml";
 }
 
+const std::vector<yaml::Document>& docs_of(const Slot& s) {
+  return s.cached_docs ? *s.cached_docs : s.docs;
+}
+
 std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Graph& g,
                                                std::vector<Slot>& slots) {
   std::map<std::string, std::vector<uint32_t>> defaults;  // dir -> default + override files
   std::map<std::string, std::vector<uint32_t>> named;     // dir -> files named together
   std::vector<uint32_t> lone;
   for (uint32_t i = 0; i < slots.size(); ++i) {
-    if (slots[i].format != "compose" || slots[i].docs.empty()) continue;
+    if (slots[i].format != "compose" || docs_of(slots[i]).empty()) continue;
     const std::string& path = g.files[i].path;
     const std::string name = std::string(path_base(path));
     if (slots[i].named) {
@@ -359,7 +383,7 @@ std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Gra
     p.prefix = std::move(prefix);
     for (uint32_t f : files) {
       p.files.push_back(
-          compose::ProjectFile{f, g.files[f].source.get(), &slots[f].docs.front().root});
+          compose::ProjectFile{f, g.files[f].source.get(), &docs_of(slots[f]).front().root});
     }
     if (!opt.use_stdin) {
       std::string text, error;
@@ -370,9 +394,9 @@ std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Gra
     }
     p.find_file = [&g, &slots](const std::string& path) {
       const uint32_t f = g.file_index(path);
-      if (f == kNoFile || slots[f].docs.empty() || !g.files[f].source)
+      if (f == kNoFile || docs_of(slots[f]).empty() || !g.files[f].source)
         return compose::ProjectFile{};
-      return compose::ProjectFile{f, g.files[f].source.get(), &slots[f].docs.front().root};
+      return compose::ProjectFile{f, g.files[f].source.get(), &docs_of(slots[f]).front().root};
     };
     projects.push_back(std::move(p));
   };
@@ -410,6 +434,41 @@ std::vector<compose::Project> compose_projects(const LoadOptions& opt, const Gra
   }
   for (uint32_t f : lone) make(std::string(path_dir(g.files[f].path)), g.files[f].path + ":", {f});
   return projects;
+}
+
+// Builds the compose projects whose inputs changed; the others are what they were.
+void build_projects(const Graph& g, std::vector<compose::Project>& projects,
+                    std::vector<ParseOutput>& out, ParseCache& cache) {
+  using Input = ParseCache::Project::Input;
+  auto input = [&](const std::string& path) {
+    const uint32_t f = g.file_index(path);
+    return Input{path, f, f == kNoFile ? nullptr : g.files[f].source};
+  };
+  std::set<std::string> present;
+  for (size_t i = 0; i < projects.size(); ++i) {
+    compose::Project& p = projects[i];
+    std::string key = p.dir + "\n" + p.prefix;
+    for (const auto& f : p.files) key += "\n" + g.files[f.file].path;
+    present.insert(key);
+    auto& entry = cache.compose[key];
+    if (entry && entry->env == p.env &&
+        std::all_of(entry->inputs.begin(), entry->inputs.end(),
+                    [&](const Input& in) { return input(in.path) == in; })) {
+      out[i] = entry->out;
+      continue;
+    }
+    entry = std::make_unique<ParseCache::Project>();
+    for (const auto& f : p.files) entry->inputs.push_back(input(g.files[f.file].path));
+    auto find = p.find_file;
+    p.find_file = [&, find, e = entry.get()](const std::string& path) {
+      e->inputs.push_back(input(path));
+      return find(path);
+    };
+    compose::build(p, out[i]);
+    entry->env = p.env;
+    entry->out = out[i];
+  }
+  std::erase_if(cache.compose, [&](const auto& kv) { return !present.count(kv.first); });
 }
 
 void append(Graph& g, ParseOutput& out) {
@@ -488,8 +547,12 @@ LoadResult load(const LoadOptions& opt) {
 
   std::vector<compose::Project> projects = compose_projects(opt, g, slots);
   std::vector<ParseOutput> project_out(projects.size());
-  parallel_for(projects.size(), opt.jobs,
-               [&](size_t i) { compose::build(projects[i], project_out[i]); });
+  if (opt.cache) {
+    build_projects(g, projects, project_out, *opt.cache);
+  } else {
+    parallel_for(projects.size(), opt.jobs,
+                 [&](size_t i) { compose::build(projects[i], project_out[i]); });
+  }
 
   for (auto& s : slots) append(g, s.out);
   for (auto& o : project_out) append(g, o);

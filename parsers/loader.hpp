@@ -25,6 +25,8 @@ class ParseCache {
   ParseCache& operator=(const ParseCache&) = delete;
   struct Entry;
   std::map<std::string, std::unique_ptr<Entry>> files;  // by absolute path
+  struct Project;
+  std::map<std::string, std::unique_ptr<Project>> compose;  // by project folder and files
   terraform::Cache terraform;
   size_t hits = 0, misses = 0;  // of the last load
 };

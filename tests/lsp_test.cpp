@@ -333,15 +333,18 @@ TEST(LanguageServerWorkspace, IncrementalRunsMatchFreshLoads) {
   t.write("infra/main.tf", tf);
   t.write("infra/modules/store/main.tf",
           "variable \"name\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n}\n");
-  t.write("docker-compose.yml",
-          "services:\n  api:\n    build: ./api\n    image: example/api:1.2.3\n");
+  const std::string compose =
+      "services:\n  api:\n    build: ./api\n    image: example/api:1.2.3\n"
+      "  worker:\n    extends:\n      file: svc/compose.yaml\n      service: svc\n";
+  t.write("docker-compose.yml", compose);
   t.write("api/Dockerfile", "FROM python:3.12.4-slim\nUSER 10001\n");
+  // A project never opened: only its .env changes.
+  t.write("svc/compose.yaml", "services:\n  svc:\n    image: example/svc:${TAG}\n");
+  t.write("svc/.env", "TAG=1.0.0\n");
   t.write("k8s/app.yaml", kPod);
   const std::string root = std::filesystem::canonical(t.root()).string();
   std::map<std::string, std::string> open = {{root + "/infra/main.tf", tf},
-                                             {root + "/docker-compose.yml",
-                                              "services:\n  api:\n    build: ./api\n"
-                                              "    image: example/api:1.2.3\n"},
+                                             {root + "/docker-compose.yml", compose},
                                              {root + "/k8s/app.yaml", kPod}};
   lsp::Workspace incremental(root);
   std::mt19937 rng(7);
@@ -360,6 +363,7 @@ TEST(LanguageServerWorkspace, IncrementalRunsMatchFreshLoads) {
       t.write("api/Dockerfile", round % 20 == 9 ? "FROM python:3.12.4-slim\nUSER 10001\n"
                                                 : "FROM python:3.12.4-slim\nHEALTHCHECK CMD "
                                                   "true\nUSER 10001\n");
+      t.write("svc/.env", round % 20 == 9 ? "TAG=latest\n" : "TAG=1.0.1\n");
       t.write("infra/modules/store/main.tf",
               "variable \"name\" {}\nresource \"aws_s3_bucket\" \"b" + std::to_string(round) +
                   "\" {\n  bucket = var.name\n}\n");

@@ -281,7 +281,7 @@ void build(std::vector<yaml::Document>& docs, const SourceFile& src, uint32_t fi
 }
 
 void link(Graph& g) {
-  std::vector<uint32_t> workloads;
+  std::vector<std::pair<uint32_t, const Value*>> workloads;  // with their pods' labels
   std::map<std::tuple<std::string, std::string, std::string>, uint32_t>
       by_kind_name;  // (ns, kind, name)
   std::map<std::string, uint32_t> namespaces;
@@ -290,7 +290,7 @@ void link(Graph& g) {
     if (r.format != "kubernetes") continue;
     by_kind_name.emplace(std::make_tuple(r.ns, r.type, r.name), i);
     if (r.type == "Namespace") namespaces.emplace(r.name, i);
-    if (pod_spec(r.attributes)) workloads.push_back(i);
+    if (pod_spec(r.attributes)) workloads.emplace_back(i, pod_labels(r.attributes));
   }
   auto find = [&](const std::string& ns, const std::string& kind,
                   const std::string& name) -> int64_t {
@@ -308,10 +308,9 @@ void link(Graph& g) {
     auto select = [&](const Value* selector, bool empty_selects_all) {
       if (!selector || !selector->is_map()) return;
       if (selector->entries.empty() && !empty_selects_all) return;
-      for (uint32_t w : workloads) {
+      for (const auto& [w, labels] : workloads) {
         if (g.resources[w].ns != r.ns) continue;
-        if (selector_matches(*selector, pod_labels(g.resources[w].attributes)))
-          g.add_edge(i, w, "selects");
+        if (selector_matches(*selector, labels)) g.add_edge(i, w, "selects");
       }
     };
     if (r.type == "Service") {
