@@ -219,9 +219,13 @@ class Server {
       fail(nullptr, -32700, "malformed JSON-RPC message");
       return;
     }
-    const std::string method = m.value("method", "");
     const json id = m.contains("id") ? m["id"] : json();
-    const json params = m.value("params", json::object());
+    if (m.contains("method") && !m["method"].is_string()) {
+      fail(id, -32600, "invalid request: the method is not a string");
+      return;
+    }
+    const std::string method = m.value("method", "");
+    const json params = m.contains("params") ? m["params"] : json::object();
     try {
       if (method.empty()) return response(m);  // to one of our requests
       if (method == "initialize") return initialize(id, params);

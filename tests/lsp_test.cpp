@@ -186,6 +186,10 @@ TEST(LanguageServer, InProcessUtf16ProgressIncrementalEditsAndErrors) {
   c.raw("{x}");
   EXPECT_EQ(got(c.next([](const json& j) { return j.contains("error"); }))["error"]["code"],
             -32700);
+  c.send({{"jsonrpc", "2.0"}, {"id", 99}, {"method", 5}});
+  EXPECT_EQ(got(c.response(99))["error"]["code"], -32600);
+  const int bad = c.request("textDocument/hover", json::array({1, 2}));
+  EXPECT_EQ(got(c.response(bad))["error"]["code"], -32603);
   c.notify("textDocument/didOpen", {{"textDocument", 5}});
   const json logged =
       got(c.next([](const json& j) { return j.value("method", "") == "window/logMessage"; }));
