@@ -361,10 +361,13 @@ class Server {
 
   // ---- workspace folders ----
 
+  // The worker alone touches a folder's workspace; the main thread leaves it notes.
   struct Folder {
     std::shared_ptr<Workspace> workspace;
     std::shared_ptr<const Judgement> judged;
     bool dirty = true;
+    bool rediscover = false;         // files were created or deleted
+    std::vector<std::string> saved;  // saved documents, perhaps new files
   };
 
   void add_folder(const std::string& root) {
@@ -463,13 +466,12 @@ class Server {
     changed_path(path);
   }
 
-  // A saved file the workspace did not know (a new one) makes it look for files again.
   void did_save(const json& p) {
     std::lock_guard lock(mu_);
     Document* d = doc(p);
     if (!d) return;
     Folder* f = folder_of(d->path);
-    if (f && !f->workspace->knows(d->path)) f->workspace->rediscover();
+    if (f) f->saved.push_back(d->path);
     changed(f);
   }
 
@@ -477,7 +479,7 @@ class Server {
     std::lock_guard lock(mu_);
     for (const auto& c : p.value("changes", json::array())) {
       Folder* f = folder_of(uri_to_path(c.value("uri", "")));
-      if (f && c.value("type", 2) != 2) f->workspace->rediscover();  // created or deleted
+      if (f && c.value("type", 2) != 2) f->rediscover = true;  // created or deleted
       changed(f);
     }
   }
@@ -495,6 +497,8 @@ class Server {
       struct Run {
         std::string root;
         std::shared_ptr<Workspace> workspace;
+        bool rediscover = false;
+        std::vector<std::string> saved;
         std::map<std::string, std::string> overlays;
         std::shared_ptr<const Judgement> judged;
         std::string error;
@@ -503,7 +507,13 @@ class Server {
       for (auto& [root, f] : folders_) {
         if (!f.dirty) continue;
         f.dirty = false;
-        runs.push_back(Run{root, f.workspace, {}, nullptr, {}});
+        runs.push_back(Run{root,
+                           f.workspace,
+                           std::exchange(f.rediscover, false),
+                           std::exchange(f.saved, {}),
+                           {},
+                           nullptr,
+                           {}});
       }
       std::map<std::string, int> versions;  // of the documents these runs judge
       for (const auto& [uri, d] : docs_) {
@@ -518,6 +528,11 @@ class Server {
       std::vector<std::shared_ptr<const Judgement>> replaced;
       for (auto& r : runs) {
         try {
+          // A saved file the workspace did not know (a new one) makes it look for files again.
+          if (r.rediscover || std::any_of(r.saved.begin(), r.saved.end(),
+                                          [&](const auto& p) { return !r.workspace->knows(p); })) {
+            r.workspace->rediscover();
+          }
           r.judged = r.workspace->judge(r.overlays);
         } catch (const std::exception& e) {
           r.error = e.what();

@@ -304,6 +304,47 @@ TEST(LanguageServer, WorkspaceFolders) {
   EXPECT_FALSE(find_code(d, "IL121"));
 }
 
+// Files that appear: a new document once saved, and a file created outside the editor that the
+// client reports through the file watcher.
+TEST(LanguageServer, NewFilesJoinTheWorkspace) {
+  test::TempTree t;
+  const std::string compose = "services:\n  api:\n    build: ./api\n    image: example/api:1.2.3\n";
+  t.write("docker-compose.yml", compose);
+  const std::string root = std::filesystem::canonical(t.root()).string();
+  const std::string uri = "file://" + root + "/docker-compose.yml";
+  const std::string pod = "file://" + root + "/k8s/pod.yaml";
+  auto client = test::LspClient::in_process();
+  ASSERT_TRUE(client);
+  auto& c = *client;
+  got(c.response(c.request(
+      "initialize",
+      {{"rootUri", "file://" + root},
+       {"capabilities",
+        {{"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}}}}})));
+  c.notify("initialized", json::object());
+  // The client is asked to watch files.
+  const json reg = got(
+      c.next([](const json& j) { return j.value("method", "") == "client/registerCapability"; }));
+  EXPECT_EQ(reg["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
+  c.notify("textDocument/didOpen", open_params(uri, compose));
+  // The Dockerfile it builds is not there: whether it has a HEALTHCHECK is unknown.
+  EXPECT_FALSE(find_code(got(c.published(uri, 1))["params"]["diagnostics"], "IL121"));
+  // A new document is not part of the workspace until it is saved.
+  c.notify("textDocument/didOpen", open_params(pod, kPod));
+  EXPECT_TRUE(got(c.published(pod, 1))["params"]["diagnostics"].empty());
+  t.write("k8s/pod.yaml", kPod);
+  c.notify("textDocument/didSave", {{"textDocument", {{"uri", pod}}}});
+  c.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", pod}, {"version", 2}}},
+            {"contentChanges", {{{"range", range(3, 8, 11)}, {"text", "api"}}}}});
+  EXPECT_TRUE(find_code(got(c.published(pod, 2))["params"]["diagnostics"], "IL201"));
+  // A Dockerfile without HEALTHCHECK created outside the editor: the service now lacks one.
+  t.write("api/Dockerfile", "FROM python:3.12.4-slim\nUSER 10001\n");
+  c.notify("workspace/didChangeWatchedFiles",
+           {{"changes", {{{"uri", "file://" + root + "/api/Dockerfile"}, {"type", 1}}}}});
+  EXPECT_TRUE(find_code(got(c.published(uri, 1))["params"]["diagnostics"], "IL121"));
+}
+
 // What one judgement says about the open files, comparable across runs.
 std::vector<std::string> summary(const lsp::Judgement& j) {
   std::vector<std::string> out;
