@@ -201,6 +201,21 @@ TEST(LanguageServer, InProcessUtf16ProgressIncrementalEditsAndErrors) {
   EXPECT_NE(got(c.response(h))["result"]["contents"]["value"].get<std::string>().find("IL201"),
             std::string::npos);
 
+  // Typing faster than the server judges: "latest" is replaced by "1.27.3" one keystroke at a
+  // time, 12 notifications sent at once; the changes fold, the last version is judged as typed.
+  int version = 3;
+  auto type = [&](int from, int to, const std::string& text) {
+    c.notify("textDocument/didChange",
+             {{"textDocument", {{"uri", uri}, {"version", ++version}}},
+              {"contentChanges", {{{"range", range(6, from, to)}, {"text", text}}}}});
+  };
+  for (int k = 0; k < 6; ++k) type(39 - k, 40 - k, "");  // delete "latest" from its end
+  const std::string typed = "1.27.3";
+  for (int k = 0; k < 6; ++k) type(34 + k, 34 + k, typed.substr(static_cast<size_t>(k), 1));
+  d = got(c.published(uri, version))["params"]["diagnostics"];
+  EXPECT_FALSE(find_code(d, "IL201"));
+  EXPECT_TRUE(find_code(d, "IL512"));
+
   // After shutdown, requests are refused; exit ends the server with 0.
   const int s = c.request("shutdown", nullptr);
   got(c.response(s));
