@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "engine/suppress.hpp"
 
@@ -37,6 +38,43 @@ bool Workspace::refresh_config(std::vector<ConfigError>& errors) {
   return true;
 }
 
+void Workspace::refresh_rules(std::vector<ConfigError>& errors) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> folders;
+  std::string key;
+  for (const auto& d : config_.rule_folders) {
+    folders.push_back((fs::path(config_path_).parent_path() / d).string());
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(folders.back(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+      struct stat st {};
+      if (::stat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        key += it->path().string() + " " + std::to_string(st.st_size) + " " +
+               std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+      }
+    }
+  }
+  if (rules_ && key == rules_key_) return;
+  rules_key_ = std::move(key);
+  // Every built-in rule (files come and go), then the folders' rules; a duplicate id is an error.
+  std::vector<rules::Rule> all = configured_builtins(config_, nullptr);
+  std::set<std::string> ids;
+  for (const auto& r : all) ids.insert(r.id);
+  std::vector<rules::LoadError> load_errors;
+  for (const auto& d : folders) {
+    for (auto& r : rules::load_rule_dir(d, load_errors)) {
+      if (!ids.insert(r.id).second) {
+        load_errors.push_back(rules::LoadError{r.source, 0, 0, "duplicate rule id " + r.id});
+        continue;
+      }
+      all.push_back(std::move(r));
+    }
+  }
+  for (const auto& e : load_errors)
+    errors.push_back(ConfigError{e.file, Position{e.line, e.column}, e.message});
+  rules_ = std::make_shared<const std::vector<rules::Rule>>(std::move(all));
+}
+
 std::shared_ptr<const Judgement> Workspace::judge(
     const std::map<std::string, std::string>& overlays) {
   const auto start = std::chrono::steady_clock::now();
@@ -65,11 +103,7 @@ std::shared_ptr<const Judgement> Workspace::judge(
   Graph& g = j->graph;
   g.environment_paths = config_.environments;
 
-  // Every built-in rule, compiled once per configuration: files come and go.
-  if (!rules_) {
-    rules_ =
-        std::make_shared<const std::vector<rules::Rule>>(configured_builtins(config_, nullptr));
-  }
+  refresh_rules(j->config_errors);
   j->rules = rules_;
   std::vector<const rules::Rule*> run;
   for (const auto& r : *rules_) {

@@ -49,6 +49,8 @@ class Workspace {
  private:
   // Reloads .infralint.yaml when it appeared, went or changed; true when it did.
   bool refresh_config(std::vector<ConfigError>& errors);
+  // Compiles the rules again when the configuration or a file of its rule folders changed.
+  void refresh_rules(std::vector<ConfigError>& errors);
 
   std::string root_;
   Config config_;
@@ -56,7 +58,10 @@ class Workspace {
   struct stat config_stat_ {};
   std::optional<Discovery> discovery_;
   ParseCache cache_;
-  std::shared_ptr<const std::vector<rules::Rule>> rules_;  // compiled for config_
+  // The built-in rules and the configuration's rule folders, compiled for config_ and for the
+  // rule files as they were (rules_key_: their paths, sizes and modification times).
+  std::shared_ptr<const std::vector<rules::Rule>> rules_;
+  std::string rules_key_;
 };
 
 }  // namespace infralint::lsp

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 
 #include "helpers.hpp"
@@ -358,6 +359,40 @@ TEST(LanguageServer, NewFilesJoinTheWorkspace) {
   c.notify("workspace/didChangeWatchedFiles",
            {{"changes", {{{"uri", "file://" + root + "/api/Dockerfile"}, {"type", 1}}}}});
   EXPECT_TRUE(find_code(got(c.published(uri, 1))["params"]["diagnostics"], "IL121"));
+}
+
+// The configuration's rule folders apply in the editor too, and an edited rule file counts at the
+// next run; a broken one is reported with its position.
+TEST(LanguageServerWorkspace, RuleFoldersOfTheConfiguration) {
+  test::TempTree t;
+  t.write(".infralint.yaml", "rules:\n  folders: [policies]\n");
+  const std::string rule =
+      "metadata: {id: ACME1, name: services have an owner label, severity: low}\n"
+      "definition:\n  cond_type: attribute\n  resource_types: [compose_service]\n"
+      "  attribute: labels.owner\n  operator: exists\n";
+  t.write("policies/owner.yaml", rule);
+  const std::string compose = "services:\n  api:\n    image: example/api:1.2.3\n";
+  t.write("docker-compose.yml", compose);
+  const std::string root = std::filesystem::canonical(t.root()).string();
+  const std::map<std::string, std::string> open = {{root + "/docker-compose.yml", compose}};
+  lsp::Workspace ws(root);
+  auto ids = [](const lsp::Judgement& j) {
+    std::set<std::string> out;
+    for (const auto& f : j.results.findings) out.insert(f.rule->id);
+    return out;
+  };
+  EXPECT_TRUE(ids(*ws.judge(open)).count("ACME1"));
+  // The rule now asks for what the service has (an image): the next run sees the new file.
+  t.write("policies/owner.yaml", std::string(rule).replace(rule.find("labels.owner"), 12, "image"));
+  auto j = ws.judge(open);
+  EXPECT_FALSE(ids(*j).count("ACME1"));
+  EXPECT_TRUE(j->config_errors.empty());
+  // ... and a broken rule is an error with its line.
+  t.write("policies/owner.yaml", std::string(rule).replace(rule.find("exists"), 6, "nope!!"));
+  j = ws.judge(open);
+  ASSERT_FALSE(j->config_errors.empty());  // as the scan says: line 6, the operator
+  EXPECT_EQ(j->config_errors[0].at.line, 6u);
+  EXPECT_NE(j->config_errors[0].file.find("owner.yaml"), std::string::npos);
 }
 
 // What one judgement says about the open files, comparable across runs.
