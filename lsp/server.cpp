@@ -704,7 +704,9 @@ class Server {
     std::lock_guard lock(mu_);
     const Document* d = doc(p);
     json actions = json::array();
-    if (d) {
+    // JSON (Terraform's .tf.json, tfvars.json) has no comments: nothing to insert there.
+    const bool json_syntax = d && d->path.ends_with(".json");
+    if (d && !json_syntax) {
       const Lines lines(d->text);
       for (const auto& diag :
            p.value("context", json::object()).value("diagnostics", json::array())) {

@@ -202,6 +202,22 @@ TEST(LanguageServer, InProcessUtf16ProgressIncrementalEditsAndErrors) {
   EXPECT_NE(got(c.response(h))["result"]["contents"]["value"].get<std::string>().find("IL201"),
             std::string::npos);
 
+  // The quick fix inserts a comment; JSON syntax has none, so a .tf.json file gets no fix.
+  const std::string tf_json = "file://" + root + "/main.tf.json";
+  c.notify("textDocument/didOpen", open_params(tf_json, "{\"resource\": {}}\n"));
+  const json fake = {{"range", range(0, 0, 1)}, {"code", "IL201"}, {"message", "x"}};
+  const int fix_json =
+      c.request("textDocument/codeAction", {{"textDocument", {{"uri", tf_json}}},
+                                            {"range", range(0, 0, 1)},
+                                            {"context", {{"diagnostics", {fake}}}}});
+  EXPECT_TRUE(got(c.response(fix_json))["result"].empty());
+  const int fix_yaml =
+      c.request("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
+                                            {"range", range(0, 0, 1)},
+                                            {"context", {{"diagnostics", {fake}}}}});
+  EXPECT_EQ(got(c.response(fix_yaml))["result"].size(), 1u);
+  c.notify("textDocument/didClose", {{"textDocument", {{"uri", tf_json}}}});
+
   // Typing faster than the server judges: "latest" is replaced by "1.27.3" one keystroke at a
   // time, 12 notifications sent at once; the changes fold, the last version is judged as typed.
   int version = 3;
