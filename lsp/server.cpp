@@ -1,6 +1,5 @@
 #include "lsp/server.hpp"
 
-#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -64,7 +63,7 @@ class Channel {
           return body;
         }
       }
-      if (!fill(-1)) return std::nullopt;
+      if (!fill()) return std::nullopt;
     }
   }
 
@@ -83,12 +82,13 @@ class Channel {
   }
 
  private:
-  bool fill(int timeout_ms) {
-    pollfd p{in_, POLLIN, 0};
-    const int r = ::poll(&p, 1, timeout_ms);
-    if (r <= 0) return false;
+  // Blocks until more input; false at its end.
+  bool fill() {
     char tmp[65536];
-    const ssize_t n = ::read(in_, tmp, sizeof tmp);
+    ssize_t n;
+    do {
+      n = ::read(in_, tmp, sizeof tmp);
+    } while (n < 0 && errno == EINTR);
     if (n <= 0) return false;
     buf_.append(tmp, static_cast<size_t>(n));
     return true;
@@ -517,10 +517,11 @@ class Server {
       }
       std::map<std::string, int> versions;  // of the documents these runs judge
       for (const auto& [uri, d] : docs_) {
-        versions[uri] = d.version;
         const Folder* f = folder_of(d.path);
         for (auto& r : runs) {
-          if (f && r.workspace == f->workspace) r.overlays[d.path] = d.text;
+          if (!f || r.workspace != f->workspace) continue;
+          r.overlays[d.path] = d.text;
+          versions[uri] = d.version;
         }
       }
       lock.unlock();
@@ -533,7 +534,7 @@ class Server {
                                           [&](const auto& p) { return !r.workspace->knows(p); })) {
             r.workspace->rediscover();
           }
-          r.judged = r.workspace->judge(r.overlays);
+          r.judged = r.workspace->judge(std::move(r.overlays));
         } catch (const std::exception& e) {
           r.error = e.what();
         }

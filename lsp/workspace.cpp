@@ -75,8 +75,7 @@ void Workspace::refresh_rules(std::vector<ConfigError>& errors) {
   rules_ = std::make_shared<const std::vector<rules::Rule>>(std::move(all));
 }
 
-std::shared_ptr<const Judgement> Workspace::judge(
-    const std::map<std::string, std::string>& overlays) {
+std::shared_ptr<const Judgement> Workspace::judge(std::map<std::string, std::string> overlays) {
   const auto start = std::chrono::steady_clock::now();
   auto j = std::make_shared<Judgement>();
   if (refresh_config(j->config_errors)) {
@@ -92,7 +91,7 @@ std::shared_ptr<const Judgement> Workspace::judge(
   LoadOptions lo;
   lo.discover.paths = {root_};
   lo.discovery = &*discovery_;
-  lo.overlays = overlays;
+  lo.overlays = std::move(overlays);
   lo.cache = &cache_;
   // After the first load most files are reused: one thread does that faster than several.
   const unsigned jobs = cache_.files.empty() ? 0 : 1;
@@ -111,7 +110,7 @@ std::shared_ptr<const Judgement> Workspace::judge(
   }
   // Only the open documents are judged; the rest of the workspace is their context.
   std::vector<bool> open(g.files.size(), false);
-  for (const auto& [path, text] : overlays) {
+  for (const auto& [path, text] : lo.overlays) {
     const std::string rel = std::filesystem::path(path).lexically_relative(g.root).generic_string();
     if (const uint32_t f = g.file_index(rel); f != kNoFile) open[f] = true;
   }

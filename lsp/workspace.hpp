@@ -44,7 +44,7 @@ class Workspace {
 
   // Judges the open buffers (absolute path -> text) in the workspace, with the buffers over the
   // files on disk: every file is loaded and linked, the open ones are judged.
-  std::shared_ptr<const Judgement> judge(const std::map<std::string, std::string>& overlays);
+  std::shared_ptr<const Judgement> judge(std::map<std::string, std::string> overlays);
 
  private:
   // Reloads .infralint.yaml when it appeared, went or changed; true when it did.

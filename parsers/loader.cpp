@@ -77,7 +77,8 @@ struct Slot {
   std::shared_ptr<const terraform::ParsedFile> terraform;
   ParseOutput out;
   ParseCache::Entry* cached = nullptr;
-  bool reused = false;  // restored from the cache
+  bool reused = false;                   // restored from the cache
+  std::optional<std::string> disk_text;  // already read from disk (to compare with the cache)
   // An open buffer's Terraform: keep its syntax tree, and reparse from the previous one.
   bool keep_tree = false;
   const terraform::ParsedFile* previous = nullptr;
@@ -162,6 +163,8 @@ void read_and_parse(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
     text = opt.stdin_text;
   } else if (auto it = opt.overlays.find(s.abs); it != opt.overlays.end()) {
     text = it->second;
+  } else if (s.disk_text) {
+    text = std::move(*s.disk_text);
   } else {
     std::string error;
     bool too_big = false;
@@ -304,7 +307,10 @@ void load_file(const LoadOptions& opt, Graph& g, uint32_t index, Slot& s) {
       if (!e->source) return false;
       std::string text, error;
       bool too_big = false;
-      return read_file(s.abs, opt.max_file_size, text, error, too_big) && text == e->source->text();
+      if (!read_file(s.abs, opt.max_file_size, text, error, too_big)) return false;
+      if (text == e->source->text()) return true;
+      s.disk_text = std::move(text);  // parsed below: not read twice
+      return false;
     }
     if (e->from_disk) return e->source && e->source->text() == overlay->second;
     return e->text_hash == hash && e->text_size == overlay->second.size();
